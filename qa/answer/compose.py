@@ -1,0 +1,162 @@
+"""From the model's checked claims to what the reader sees: cited sentences, sources, flags.
+
+One answer per article at most; when two articles' answers differ, the answer says the
+articles differ and cites both. When nothing is supported the reader gets a plain
+"Not found in the articles." and the closest passages as related reading.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from llama_index.core.schema import NodeWithScore
+
+from qa.answer.dates import asks_when, resolve
+from qa.answer.text import content_terms
+from qa.answer.verify import Verified, parse, verify
+
+NOT_FOUND = "Not found in the articles."
+
+
+@dataclass
+class Source:
+    n: int
+    chunk_id: str
+    doc_id: str
+    title: str
+    source: str
+    date: str
+    passage: str
+    quote_start: int = -1  # span of the supporting text in `passage`, -1 when none
+    quote_end: int = -1
+
+    @property
+    def quote(self) -> str:
+        return self.passage[self.quote_start : self.quote_end] if self.quote_start >= 0 else ""
+
+
+@dataclass
+class Sentence:
+    text: str
+    citations: list[int]
+    supported: bool = True
+
+
+@dataclass
+class Answer:
+    question: str
+    status: str  # answered | conflict | not_found
+    answer: str
+    sentences: list[Sentence] = field(default_factory=list)
+    citations: list[Source] = field(default_factory=list)
+    related: list[Source] = field(default_factory=list)
+    dates: list[dict] = field(default_factory=list)
+    standalone_question: str = ""
+    dropped: list[str] = field(default_factory=list)  # model claims that failed verification
+    raw_output: str = ""
+    retrieved: list[dict] = field(default_factory=list)
+    timings: dict = field(default_factory=dict)
+    model: str = ""
+
+    @property
+    def conflict(self) -> bool:
+        return self.status == "conflict"
+
+    @property
+    def not_found(self) -> bool:
+        return self.status == "not_found"
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["conflict"] = self.conflict
+        for group in ("citations", "related"):
+            for src, obj in zip(data[group], getattr(self, group)):
+                src["quote"] = obj.quote
+        return data
+
+
+def source_of(n: int, hit: NodeWithScore, span: tuple[int, int] = (-1, -1)) -> Source:
+    meta = hit.node.metadata
+    return Source(
+        n=n,
+        chunk_id=hit.node.node_id,
+        doc_id=str(meta.get("doc_id", "")),
+        title=str(meta.get("title", "")),
+        source=str(meta.get("source", "")),
+        date=str(meta.get("date", "")),
+        passage=hit.node.get_content(),
+        quote_start=span[0],
+        quote_end=span[1],
+    )
+
+
+def not_found(question: str, passages: list[NodeWithScore], **extra) -> Answer:
+    related = [source_of(n, hit) for n, hit in enumerate(passages[:3], start=1)]
+    return Answer(question=question, status="not_found", answer=NOT_FOUND,
+                  sentences=[Sentence(NOT_FOUND, [], True)], related=related, **extra)
+
+
+def _agree(a: str, b: str) -> bool:
+    ta, tb = content_terms(a), content_terms(b)
+    if not ta or not tb:
+        return False
+    overlap = len(ta & tb)
+    return overlap / min(len(ta), len(tb)) >= 0.5
+
+
+def _label(src: Source) -> str:
+    return src.source or src.title or src.doc_id
+
+
+def _with_dates(text: str, question: str, src: Source) -> tuple[str, list[dict]]:
+    """Relative dates in the answer (or its quote) made absolute from the article's date."""
+    found = resolve(src.quote or text, src.date)
+    dates = [{"expression": d.expression, "date": d.date, "doc_id": src.doc_id} for d in found]
+    if asks_when(question) and found:
+        in_answer = [d for d in resolve(text, src.date)] or found
+        text = f"{text} ({in_answer[0].human()})"
+    return text, dates
+
+
+def compose(question: str, passages: list[NodeWithScore], output: str, **extra) -> Answer:
+    texts = [hit.node.get_content() for hit in passages]
+    verified: list[Verified] = []
+    dropped: list[str] = []
+    for claim in parse(output):
+        checked = verify(claim, question, texts)
+        if checked is None:
+            dropped.append(claim.answer)
+        else:
+            verified.append(checked)
+    per_doc: dict[str, Verified] = {}
+    for v in verified:  # first supported claim per article
+        per_doc.setdefault(str(passages[v.n - 1].node.metadata.get("doc_id")), v)
+    if not per_doc:
+        return not_found(question, passages, dropped=dropped, raw_output=output, **extra)
+
+    claims = list(per_doc.values())[:2]
+    sources = [source_of(i + 1, passages[v.n - 1], (v.quote_start, v.quote_end)) for i, v in enumerate(claims)]
+    dates: list[dict] = []
+    sentences: list[Sentence] = []
+    if len(claims) == 2 and not _agree(claims[0].answer, claims[1].answer):
+        status = "conflict"
+        sentences.append(Sentence("The articles differ.", [1, 2]))
+        for v, src in zip(claims, sources):
+            text, found = _with_dates(v.answer, question, src)
+            dates += found
+            sentences.append(Sentence(f"{_label(src)}: {text} [{src.n}].", [src.n]))
+    else:
+        status = "answered"
+        text, dates = _with_dates(claims[0].answer, question, sources[0])
+        marks = "".join(f"[{s.n}]" for s in sources)
+        sentences.append(Sentence(f"{text[0].upper()}{text[1:]} {marks}.", [s.n for s in sources]))
+    return Answer(
+        question=question,
+        status=status,
+        answer=" ".join(s.text for s in sentences),
+        sentences=sentences,
+        citations=sources,
+        dates=dates,
+        dropped=dropped,
+        raw_output=output,
+        **extra,
+    )

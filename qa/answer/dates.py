@@ -1,0 +1,61 @@
+"""Relative dates ("on Thursday", "next Thursday", "yesterday") read against an article's date."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_PATTERN = re.compile(
+    r"\b(?:(?P<mod>next|last|this|\(next\)|on)\s+)?(?P<day>monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday)\b|\b(?P<rel>yesterday|today|tomorrow)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class ResolvedDate:
+    expression: str
+    date: str  # ISO
+    start: int
+    end: int
+
+    def human(self) -> str:
+        d = date.fromisoformat(self.date)
+        return f"{WEEKDAYS[d.weekday()].capitalize()}, {d.day} {d.strftime('%B')} {d.year}"
+
+
+def resolve(text: str, article_date: str) -> list[ResolvedDate]:
+    """Absolute dates for the relative expressions in text, given the article's ISO date.
+
+    A bare or "on"/"last" weekday in news copy is the latest such day up to the article's date
+    (a Saturday story's "on Friday" is the day before); "next"/"(next)" is the first one after.
+    """
+    if not article_date:
+        return []
+    try:
+        anchor = date.fromisoformat(article_date)
+    except ValueError:
+        return []
+    found = []
+    for m in _PATTERN.finditer(text):
+        if m.group("rel"):
+            offset = {"yesterday": -1, "today": 0, "tomorrow": 1}[m.group("rel").lower()]
+            when = anchor + timedelta(days=offset)
+        else:
+            wanted = WEEKDAYS.index(m.group("day").lower())
+            mod = (m.group("mod") or "").lower()
+            if mod in ("next", "(next)"):
+                when = anchor + timedelta(days=(wanted - anchor.weekday() - 1) % 7 + 1)
+            else:
+                back = (anchor.weekday() - wanted) % 7
+                if mod == "last" and back == 0:
+                    back = 7
+                when = anchor - timedelta(days=back)
+        found.append(ResolvedDate(m.group(0), when.isoformat(), m.start(), m.end()))
+    return found
+
+
+def asks_when(question: str) -> bool:
+    q = question.lower()
+    return bool(re.match(r"\s*(when|on what (day|date)|what (day|date)|which (day|date))\b", q)) or " when " in q

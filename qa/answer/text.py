@@ -1,0 +1,54 @@
+"""Word-level helpers shared by relevance gating, citation checks and the eval metrics."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+STOPWORDS = frozenset(
+    """a an the and or but if of to in on at by for with from as into about over after before
+    under between through during without within is are was were be been being am do does did
+    done has have had having will would shall should can could may might must it its it's this
+    that these those there here he she they them his her their we our you your i me my mine who
+    whom whose which what when where why how than then so such not no nor only also just very
+    too more most much many some any each every all both either neither other another own same
+    said says say according s t up out off again further once per via said""".split()
+)
+QUESTION_WORDS = frozenset("what which who whom whose when where why how did does do name".split())
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-", "\u00a0": " "})
+_WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
+
+
+def normalise(text: str) -> str:
+    """Case, quotes, dashes and spacing folded, for verbatim comparisons."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A light suffix stripper: enough to match 'signed'/'signing', 'talks'/'talk'."""
+    for suffix in ("ing", "edly", "ed", "ies", "es", "s", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(normalise(text))
+
+
+def content_terms(text: str) -> set[str]:
+    """Stemmed words that carry meaning (no stopwords, no question words)."""
+    return {stem(w) for w in words(text) if w not in STOPWORDS and w not in QUESTION_WORDS}
+
+
+def numbers(text: str) -> set[str]:
+    return {w.replace(",", "") for w in words(text) if any(ch.isdigit() for ch in w)}
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of an answer; a citation marker stays with the sentence before it."""
+    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z\"“‘(])", text.strip())
+    return [p.strip() for p in parts if p.strip()]

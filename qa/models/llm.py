@@ -1,0 +1,147 @@
+"""Chat models behind one small interface, chosen by ``Settings.llm``.
+
+``stream(messages)`` yields text pieces. Backends: the packaged GGUF (default, llama.cpp in
+process), any GGUF file, an OpenAI-compatible server, Ollama. Optional imports live inside
+their branch; a local model is used by one caller at a time (llama.cpp contexts are not
+thread-safe), which is also what queues concurrent users fairly.
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+from typing import Iterator, Protocol
+
+from qa.config import Settings
+from qa.errors import UserError
+
+
+class LLMError(UserError):
+    """The model backend failed (server gone, timeout, bad response)."""
+
+
+class ChatModel(Protocol):
+    name: str
+
+    def stream(self, messages: list[dict], max_tokens: int) -> Iterator[str]: ...
+
+
+class LlamaCppModel:
+    """A GGUF file run in process by llama-cpp-python."""
+
+    def __init__(self, path: str, name: str, settings: Settings):
+        try:
+            from llama_cpp import Llama
+        except ImportError as exc:
+            raise UserError("the local model needs llama-cpp-python: pip install llama-cpp-python") from exc
+        if not os.path.isfile(path):
+            raise UserError(f"GGUF file not found: {path}")
+        self.name = name
+        self._lock = threading.Lock()
+        self._llm = Llama(
+            model_path=path,
+            n_ctx=settings.n_ctx,
+            n_threads=settings.n_threads or os.cpu_count() or 2,
+            n_batch=512,
+            verbose=False,
+        )
+
+    def stream(self, messages: list[dict], max_tokens: int) -> Iterator[str]:
+        with self._lock:
+            for part in self._llm.create_chat_completion(
+                messages=messages, max_tokens=max_tokens, temperature=0.0, top_k=1, stream=True
+            ):
+                piece = part["choices"][0]["delta"].get("content")
+                if piece:
+                    yield piece
+
+
+class OpenAICompatModel:
+    """Any server speaking OpenAI's /v1/chat/completions (llama_cpp.server, vLLM, LM Studio…)."""
+
+    def __init__(self, base_url: str, model: str, api_key: str, timeout_s: float):
+        if not base_url:
+            raise UserError("llm=openai needs QA_LLM_URL (e.g. http://127.0.0.1:8000/v1)")
+        self.base_url = base_url.rstrip("/")
+        self.model = model or "default"
+        self.name = f"openai:{self.model}@{self.base_url}"
+        self.headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self.timeout_s = timeout_s
+
+    def stream(self, messages: list[dict], max_tokens: int) -> Iterator[str]:
+        import httpx
+
+        body = {"model": self.model, "messages": messages, "max_tokens": max_tokens,
+                "temperature": 0.0, "stream": True}
+        try:
+            with httpx.stream("POST", f"{self.base_url}/chat/completions", json=body,
+                              headers=self.headers, timeout=self.timeout_s) as resp:
+                if resp.status_code != 200:
+                    resp.read()
+                    raise LLMError(f"model server answered {resp.status_code}: {resp.text[:200]}")
+                for line in resp.iter_lines():
+                    if not line.startswith("data:"):
+                        continue
+                    data = line[5:].strip()
+                    if data == "[DONE]":
+                        return
+                    choices = json.loads(data).get("choices") or [{}]
+                    piece = (choices[0].get("delta") or {}).get("content")
+                    if piece:
+                        yield piece
+        except httpx.HTTPError as exc:
+            raise LLMError(f"model server {self.base_url} failed: {type(exc).__name__}: {exc}") from exc
+        raise LLMError(f"model server {self.base_url} closed the stream before finishing")
+
+
+class OllamaModel:
+    """An Ollama server's /api/chat (streamed JSON lines)."""
+
+    def __init__(self, base_url: str, model: str, timeout_s: float):
+        if not model:
+            raise UserError("llm=ollama needs QA_LLM_MODEL (e.g. qwen2.5:7b-instruct)")
+        self.base_url = (base_url or "http://127.0.0.1:11434").rstrip("/")
+        self.model = model
+        self.name = f"ollama:{model}"
+        self.timeout_s = timeout_s
+
+    def stream(self, messages: list[dict], max_tokens: int) -> Iterator[str]:
+        import httpx
+
+        body = {"model": self.model, "messages": messages, "stream": True,
+                "options": {"temperature": 0, "num_predict": max_tokens}}
+        try:
+            with httpx.stream("POST", f"{self.base_url}/api/chat", json=body, timeout=self.timeout_s) as resp:
+                if resp.status_code != 200:
+                    resp.read()
+                    raise LLMError(f"Ollama answered {resp.status_code}: {resp.text[:200]}")
+                for line in resp.iter_lines():
+                    if not line.strip():
+                        continue
+                    event = json.loads(line)
+                    piece = (event.get("message") or {}).get("content")
+                    if piece:
+                        yield piece
+                    if event.get("done"):
+                        return
+        except httpx.HTTPError as exc:
+            raise LLMError(f"Ollama at {self.base_url} failed: {type(exc).__name__}: {exc}") from exc
+        raise LLMError(f"Ollama at {self.base_url} closed the stream before finishing")
+
+
+def build_llm(settings: Settings) -> ChatModel:
+    kind = settings.llm
+    if kind == "packaged":
+        from qa.models.packaged import PRESETS, ensure_gguf
+
+        preset = PRESETS[settings.model_preset]
+        return LlamaCppModel(str(ensure_gguf(preset, settings.models_dir)), preset.name, settings)
+    if kind == "gguf":
+        if not settings.gguf_path:
+            raise UserError("llm=gguf needs QA_GGUF_PATH (a .gguf file)")
+        return LlamaCppModel(settings.gguf_path, os.path.basename(settings.gguf_path), settings)
+    if kind == "openai":
+        return OpenAICompatModel(settings.llm_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout_s)
+    if kind == "ollama":
+        return OllamaModel(settings.llm_url, settings.llm_model, settings.llm_timeout_s)
+    raise UserError(f"unknown llm backend {kind!r}")

@@ -1,0 +1,107 @@
+"""Hybrid retrieval: Chroma dense + BM25, fused by reciprocal rank (llama-index pieces).
+
+Filters (source, date range) go to Chroma as metadata filters and to BM25 as a corpus mask, so
+both sides rank only the articles the user asked about.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from llama_index.core import VectorStoreIndex
+from llama_index.core.llms import MockLLM
+from llama_index.core.retrievers import QueryFusionRetriever, VectorIndexRetriever
+from llama_index.core.schema import NodeWithScore
+from llama_index.core.vector_stores import FilterOperator, MetadataFilter, MetadataFilters
+
+from qa.answer.text import content_terms
+from qa.errors import UserError
+from qa.store import Store, drop_empty
+
+
+@dataclass(frozen=True)
+class Filters:
+    source: str = ""
+    since: str = ""  # ISO date, inclusive
+    until: str = ""
+
+    @staticmethod
+    def _num(value: str, flag: str) -> int:
+        try:
+            y, m, d = (int(x) for x in value.split("-"))
+            return y * 10000 + m * 100 + d
+        except ValueError as exc:
+            raise UserError(f"{flag} takes a date as YYYY-MM-DD, got {value!r}") from exc
+
+    def to_llama(self) -> MetadataFilters | None:
+        filters = []
+        if self.source:
+            filters.append(MetadataFilter(key="source", value=self.source, operator=FilterOperator.EQ))
+        if self.since:
+            filters.append(MetadataFilter(key="date_num", value=self._num(self.since, "--since"), operator=FilterOperator.GTE))
+        if self.until:
+            filters.append(MetadataFilter(key="date_num", value=self._num(self.until, "--until"), operator=FilterOperator.LTE))
+        return MetadataFilters(filters=filters) if filters else None
+
+    def keep(self, meta: dict) -> bool:
+        if self.source and meta.get("source") != self.source:
+            return False
+        date_num = int(meta.get("date_num") or 0)
+        if self.since and date_num < self._num(self.since, "--since"):
+            return False
+        if self.until and not (0 < date_num <= self._num(self.until, "--until")):
+            return False
+        return True
+
+    @property
+    def active(self) -> bool:
+        return bool(self.source or self.since or self.until)
+
+
+def relevance(question: str, passage: str) -> float:
+    """Share of the question's content words found in the passage (incl. its title/source)."""
+    wanted = content_terms(question)
+    if not wanted:
+        return 0.0
+    return len(wanted & content_terms(passage)) / len(wanted)
+
+
+class HybridRetriever:
+    def __init__(self, store: Store):
+        self.store = store
+        self.index = VectorStoreIndex.from_vector_store(store.vector_store, embed_model=store.embed_model)
+
+    def retrieve(self, question: str, top_k: int, candidates: int, filters: Filters = Filters()) -> list[NodeWithScore]:
+        if self.store.count() == 0:
+            return []
+        self.store.bm25.sync()
+        dense = VectorIndexRetriever(
+            index=self.index, similarity_top_k=candidates, filters=filters.to_llama()
+        )
+        sparse = self.store.bm25.retriever(candidates, keep=filters.keep if filters.active else None)
+        if sparse is None:
+            return dense.retrieve(question)[:top_k]
+        fused = QueryFusionRetriever(
+            [dense, _NonZero(sparse)],
+            llm=MockLLM(),
+            mode="reciprocal_rerank",
+            num_queries=1,
+            similarity_top_k=top_k,
+            use_async=False,
+        )
+        return fused.retrieve(question)
+
+
+class _NonZero:
+    """BM25 hits with a positive score only (padding and masked chunks score zero)."""
+
+    def __init__(self, retriever):
+        self._retriever = retriever
+
+    def retrieve(self, query):
+        return drop_empty(self._retriever.retrieve(query))
+
+    async def aretrieve(self, query):
+        return self.retrieve(query)
+
+    def __getattr__(self, name):
+        return getattr(self._retriever, name)

@@ -1,0 +1,163 @@
+"""The one public entry point: the CLI, the page, the HTTP API and the evals all go through it.
+
+Models load lazily (a `qa sources` never loads the LLM) and live on the service object, not in
+globals, so tests and the eval runner can open several stores side by side.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator
+
+from qa.answer.compose import Answer, compose, not_found
+from qa.answer.prompt import build_messages
+from qa.config import Settings, load_settings
+from qa.errors import UserError
+from qa.ingest.pipeline import IngestReport, ingest
+from qa.retrieve import Filters, HybridRetriever, relevance
+
+REWRITE_SYSTEM = (
+    "Rewrite the user's last question as one standalone question, using the conversation only to "
+    "resolve words like 'it', 'they', 'that deal'. Reply with the question only."
+)
+
+
+@dataclass
+class Event:
+    """A streamed step of an answer: kind is "draft" (model text so far) or "answer" (final)."""
+
+    kind: str
+    text: str = ""
+    answer: Answer | None = None
+
+
+class Dateline:
+    def __init__(self, settings: Settings | None = None, **overrides):
+        self.settings = settings or load_settings(**overrides)
+        self._embedder = None
+        self._store = None
+        self._retriever = None
+        self._llm = None
+
+    # --- parts, loaded on first use ----------------------------------------------------------
+    @property
+    def embedder(self):
+        if self._embedder is None:
+            from qa.models.embedders import build_embedder
+
+            self._embedder = build_embedder(self.settings)
+        return self._embedder
+
+    @property
+    def store(self):
+        if self._store is None:
+            from qa.store import Store
+
+            self._store = Store(self.settings, self.embedder, self.embedder.model_name)
+        return self._store
+
+    @property
+    def retriever(self) -> HybridRetriever:
+        if self._retriever is None:
+            self._retriever = HybridRetriever(self.store)
+        return self._retriever
+
+    @property
+    def llm(self):
+        if self._llm is None:
+            from qa.models.llm import build_llm
+
+            self._llm = build_llm(self.settings)
+        return self._llm
+
+    # --- articles ------------------------------------------------------------------------------
+    def ingest(self, paths: Iterable, *, prune: bool = False,
+               progress: Callable[[IngestReport, str], None] | None = None) -> IngestReport:
+        return ingest(self.store, paths, self.settings, prune=prune, progress=progress)
+
+    def delete(self, doc_id: str) -> int:
+        removed = self.store.delete_doc(doc_id)
+        if not removed:
+            raise UserError(f"no article with doc id {doc_id!r} (see `qa sources`)")
+        self.store.bm25.sync()
+        return removed
+
+    def sources(self) -> list[dict]:
+        rows = []
+        for entry in sorted(self.store.registry().values(), key=lambda e: e.doc_id):
+            rows.append({"doc_id": entry.doc_id, "title": entry.title, "source": entry.source,
+                         "date": entry.date, "chunks": len(entry.chunk_ids), "path": entry.path,
+                         "complete": entry.complete})
+        return rows
+
+    def stats(self) -> dict:
+        s = self.settings
+        return {
+            "store": s.chroma_url or str(s.chroma_dir),
+            "collection": s.collection,
+            "chunks": self.store.count(),
+            "articles": len(self.store.registry()),
+            "embedder": self.embedder.model_name,
+            "llm": self.llm_description(),
+        }
+
+    def llm_description(self) -> str:
+        s = self.settings
+        if s.llm == "packaged":
+            from qa.models.packaged import PRESETS
+
+            return f"{PRESETS[s.model_preset].name} (packaged, llama.cpp)"
+        return {"gguf": s.gguf_path, "openai": f"{s.llm_model} @ {s.llm_url}",
+                "ollama": f"ollama {s.llm_model}"}.get(s.llm, s.llm)
+
+    # --- questions -----------------------------------------------------------------------------
+    def retrieve(self, question: str, filters: Filters = Filters(), k: int | None = None):
+        return self.retriever.retrieve(question, k or self.settings.top_k, self.settings.candidates, filters)
+
+    def standalone(self, question: str, history: list[dict] | None) -> str:
+        """A follow-up rewritten with the conversation into a question that stands alone."""
+        if not history:
+            return question
+        turns = "\n".join(f"{t['role']}: {t['content']}" for t in history[-6:])
+        messages = [{"role": "system", "content": REWRITE_SYSTEM},
+                    {"role": "user", "content": f"Conversation:\n{turns}\n\nLast question: {question}"}]
+        text = "".join(self.llm.stream(messages, max_tokens=64)).strip().split("\n")[0]
+        return text.strip('" ') or question
+
+    def ask_stream(self, question: str, *, filters: Filters = Filters(), k: int | None = None,
+                   history: list[dict] | None = None) -> Iterator[Event]:
+        question = (question or "").strip()
+        if not question:
+            raise UserError("the question is empty")
+        if len(question) > self.settings.max_question_chars:
+            raise UserError(f"the question is longer than {self.settings.max_question_chars} characters")
+        started = time.perf_counter()
+        asked = self.standalone(question, history)
+        t0 = time.perf_counter()
+        passages = self.retrieve(asked, filters, k)
+        timings = {"retrieval_ms": round((time.perf_counter() - t0) * 1000, 1)}
+        extra = {"standalone_question": asked if asked != question else "", "model": self.llm_description(),
+                 "retrieved": [{"chunk_id": p.node.node_id, "doc_id": p.node.metadata.get("doc_id"),
+                                "score": p.score} for p in passages]}
+        best = max((relevance(asked, p.node.get_content(metadata_mode="embed")) for p in passages), default=0.0)
+        if best < self.settings.min_relevance:  # nothing on topic: refuse without the model
+            timings["total_ms"] = round((time.perf_counter() - started) * 1000, 1)
+            yield Event("answer", answer=not_found(question, passages, timings=timings, **extra))
+            return
+        output = ""
+        for piece in self.llm.stream(build_messages(asked, passages), self.settings.max_answer_tokens):
+            if not output:
+                timings["first_token_ms"] = round((time.perf_counter() - started) * 1000, 1)
+            output += piece
+            yield Event("draft", text=output)
+        timings["total_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        answer = compose(asked, passages, output, timings=timings, **extra)
+        answer.question = question
+        yield Event("answer", answer=answer)
+
+    def ask(self, question: str, **kwargs) -> Answer:
+        final = None
+        for event in self.ask_stream(question, **kwargs):
+            if event.kind == "answer":
+                final = event.answer
+        return final
