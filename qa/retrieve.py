@@ -73,7 +73,7 @@ class HybridRetriever:
     def retrieve(self, question: str, top_k: int, candidates: int, filters: Filters = Filters()) -> list[NodeWithScore]:
         if self.store.count() == 0:
             return []
-        self.store.bm25.sync()
+        self.store.bm25.ensure_current()
         dense = VectorIndexRetriever(
             index=self.index, similarity_top_k=candidates, filters=filters.to_llama()
         )

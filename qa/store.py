@@ -166,6 +166,7 @@ class BM25Side:
         self.store = store
         self._bm25 = None
         self._fingerprint = None
+        self._count = -1
 
     @staticmethod
     def _fingerprint_of(ids: list[str]) -> str:
@@ -177,11 +178,19 @@ class BM25Side:
         except (OSError, ValueError):
             return {}
 
+    def ensure_current(self) -> None:
+        """Per-query check: a count change means another writer touched the store (a full id
+        comparison runs at open and after every ingest or delete, see `sync`)."""
+        if self._fingerprint is None or self.store.count() != self._count:
+            self.sync()
+
     def sync(self, force: bool = False) -> None:
         """Load the persisted index if it matches Chroma's ids, else rebuild it from Chroma."""
         from llama_index.retrievers.bm25 import BM25Retriever
 
-        current = self._fingerprint_of(self.store.chunk_ids())
+        ids = self.store.chunk_ids()
+        self._count = len(ids)
+        current = self._fingerprint_of(ids)
         if not force and current == self._fingerprint:
             return
         if not force and self._manifest().get("fingerprint") == current:
@@ -213,7 +222,7 @@ class BM25Side:
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         if self._bm25 is not None:
-            self._bm25.persist(str(tmp))
+            self._bm25.persist(str(tmp), show_progress=False)
         (tmp / "manifest.json").write_text(json.dumps({"fingerprint": fingerprint, "chunks": len(nodes)}))
         old = self.directory.with_name(self.directory.name + ".old")
         shutil.rmtree(old, ignore_errors=True)

@@ -58,4 +58,4 @@ def resolve(text: str, article_date: str) -> list[ResolvedDate]:
 
 def asks_when(question: str) -> bool:
     q = question.lower()
-    return bool(re.match(r"\s*(when|on what (day|date)|what (day|date)|which (day|date))\b", q)) or " when " in q
+    return bool(re.search(r"^\s*when\b|\b(on )?(what|which) (day|date)\b| when ", q))

@@ -44,8 +44,20 @@ def content_terms(text: str) -> set[str]:
     return {stem(w) for w in words(text) if w not in STOPWORDS and w not in QUESTION_WORDS}
 
 
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty".split())}
+
+
 def numbers(text: str) -> set[str]:
-    return {w.replace(",", "") for w in words(text) if any(ch.isdigit() for ch in w)}
+    """Numbers in text, digits or number words ("three" and "3" are the same number)."""
+    found = set()
+    for w in words(text):
+        if any(ch.isdigit() for ch in w):
+            found.add(w.replace(",", ""))
+        elif w in _NUMBER_WORDS:
+            found.add(_NUMBER_WORDS[w])
+    return found
 
 
 def split_sentences(text: str) -> list[str]:

@@ -14,14 +14,11 @@ from qa.answer.text import content_terms, normalise, numbers
 
 REFUSAL = re.compile(
     r"not found|not (?:mentioned|specified|stated|provided|given|available|clear)|no information|"
-    r"does not (?:say|mention|specify|state)|doesn't|cannot be determined|unknown|n/a",
+    r"does not (?:say|mention|specify|state)|doesn't|cannot be determined|unknown|n/a|^not$|^none$",
     re.IGNORECASE,
 )
-_CLAIM = re.compile(
-    r"Quote\s*\[(?P<qn>\d+)\]\s*:\s*(?P<quote>.+?)\s*\n+\s*Answer\s*:\s*(?P<answer>.+?)\s*(?=\n\s*Quote|\Z)",
-    re.IGNORECASE | re.DOTALL,
-)
-_ANSWER_ONLY = re.compile(r"Answer\s*:\s*(?P<answer>.+)", re.IGNORECASE)
+_QUOTE = re.compile(r"^\s*Quote\s*\[(?P<n>\d+)\]\s*:\s*(?P<quote>.+)$", re.IGNORECASE | re.MULTILINE)
+_ANSWER = re.compile(r"^\s*Answer\s*:\s*(?P<answer>.+)$", re.IGNORECASE | re.MULTILINE)
 _MARKER = re.compile(r"\[(\d+)\]")
 
 
@@ -41,18 +38,23 @@ class Verified:
 
 
 def parse(output: str) -> list[Claim]:
-    """Claims in the model's reply; an explicit NOT FOUND gives none."""
+    """Claims in the model's reply; an explicit NOT FOUND gives none.
+
+    Each "Answer:" line is paired with the quote it cites (or, failing that, the quote just
+    before it), since small models sometimes list all quotes first and answer after.
+    """
+    quotes = [(m.start(), int(m.group("n")), _strip_quote(m.group("quote"))) for m in _QUOTE.finditer(output)]
     claims = []
-    for m in _CLAIM.finditer(output):
+    for m in _ANSWER.finditer(output):
         answer, markers = _strip_markers(m.group("answer"))
-        cited = markers[0] if markers else int(m.group("qn"))
-        claims.append(Claim(answer=answer, cited=cited, quote=_strip_quote(m.group("quote"))))
-    if not claims:
-        for m in _ANSWER_ONLY.finditer(output):
-            answer, markers = _strip_markers(m.group("answer"))
-            if markers:
-                claims.append(Claim(answer=answer, cited=markers[0]))
-    return [c for c in claims if c.answer and not REFUSAL.search(c.answer)]
+        before = [q for q in quotes if q[0] < m.start()]
+        cited = markers[0] if markers else (before[-1][1] if before else 0)
+        same = [q for q in quotes if q[1] == cited]
+        quote = (same or before or [(0, cited, "")])[-1 if not same else 0][2]
+        if not answer and 0 < len(quote.split()) <= 8:
+            answer = quote  # the model put its short answer on the Quote line
+        claims.append(Claim(answer=answer, cited=cited, quote=quote))
+    return [c for c in claims if c.answer and c.cited and not REFUSAL.search(c.answer)]
 
 
 def _strip_markers(text: str) -> tuple[str, list[int]]:
@@ -122,9 +124,24 @@ def verify(claim: Claim, question: str, passages: list[str]) -> Verified | None:
         for i in order:  # the quote may sit in another passage than the one cited
             span = find_quote(claim.quote, passages[i])
             if span and supports(claim.answer, question, passages[i]):
+                if not supports(claim.answer, question, passages[i][span[0] : span[1]]):
+                    span = best_sentence(claim.answer, question, passages[i])
                 return Verified(claim.answer, i + 1, *span)
         return None
     if order and order[0] == claim.cited - 1 and supports(claim.answer, question, passages[order[0]]):
-        passage = passages[order[0]]
-        return Verified(claim.answer, claim.cited, 0, len(passage))
+        return Verified(claim.answer, claim.cited, *best_sentence(claim.answer, question, passages[order[0]]))
     return None
+
+
+def best_sentence(answer: str, question: str, passage: str) -> tuple[int, int]:
+    """Span of the passage sentence holding most of the answer's new words: what to highlight
+    when the model quoted a neighbouring sentence instead of the one that states the answer."""
+    novel = content_terms(answer) - content_terms(question)
+    best, best_score = (0, len(passage)), -1.0
+    for m in re.finditer(r"[^.!?]+(?:[.!?]+[\"”’']?|$)", passage):
+        sentence = m.group(0)
+        score = len(novel & content_terms(sentence)) + 0.1 * len(content_terms(question) & content_terms(sentence))
+        if sentence.strip() and score > best_score:
+            lead = len(sentence) - len(sentence.lstrip())
+            best, best_score = (m.start() + lead, m.end()), score
+    return best

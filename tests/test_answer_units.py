@@ -1,0 +1,110 @@
+"""Verification, date resolution and model-file checks, without running a model."""
+from __future__ import annotations
+
+import pytest
+
+from qa.answer.compose import NOT_FOUND, compose
+from qa.answer.dates import asks_when, resolve
+from qa.answer.verify import find_quote, parse, supports, verify
+from qa.errors import ModelMissingError
+from qa.models.packaged import PackagedModel, ensure_gguf, locate_parts
+
+FUND = ("The fund is expected to focus on Ukraine’s minerals sector and broader energy infrastructure, "
+        "with the goal of finalising the agreement by April 26, according to a document released by the "
+        "Ukrainian government.")
+RUBIO = "Rubio told reporters in Paris that Trump may abandon his efforts to settle the Ukraine crisis."
+Q = "What deadline was set for the fund agreement?"
+
+
+def _hits(*texts, doc_ids=None, dates=None):
+    from llama_index.core.schema import NodeWithScore, TextNode
+
+    doc_ids = doc_ids or [f"doc{i}" for i in range(len(texts))]
+    dates = dates or [""] * len(texts)
+    return [NodeWithScore(node=TextNode(id_=f"{d}::x::{i}", text=t, metadata={"doc_id": d, "title": d, "source": "", "date": dt}), score=1.0)
+            for i, (t, d, dt) in enumerate(zip(texts, doc_ids, dates))]
+
+
+def test_quote_must_be_verbatim_up_to_quotes_case_and_spacing():
+    assert find_quote("finalising the  agreement by APRIL 26", FUND)
+    assert find_quote("Ukraine's minerals sector", FUND)  # straight vs curly apostrophe
+    assert find_quote("finalising the deal by April 26", FUND) is None
+
+
+def test_answer_must_be_backed_and_numbers_exact():
+    assert supports("April 26", Q, FUND)
+    assert not supports("April 28", Q, FUND)
+    assert not supports("$500 billion", "What is the total dollar value of the fund?", FUND)
+    assert not supports("the fund agreement deadline", Q, FUND)  # only echoes the question
+
+
+def test_parse_pairs_answers_with_quotes_even_when_quotes_come_first():
+    out = 'Quote [2]: "a"\nQuote [1]: "finalising the agreement by April 26"\nAnswer: April 26 [1]'
+    [claim] = parse(out)
+    assert claim.cited == 1 and claim.quote == "finalising the agreement by April 26"
+    assert parse("Answer: NOT FOUND") == []
+
+
+def test_invented_quote_is_dropped():
+    claim = parse('Quote [1]: "The fund is worth $500 billion"\nAnswer: $500 billion [1]')[0]
+    assert verify(claim, "How big is the fund?", [FUND]) is None
+
+
+def test_compose_cites_and_highlights_the_supporting_sentence():
+    hits = _hits(RUBIO, FUND)
+    answer = compose(Q, hits, 'Quote [2]: "with the goal of finalising the agreement by April 26"\nAnswer: April 26 [2]')
+    assert answer.status == "answered" and answer.answer == "April 26 [1]."
+    assert "April 26" in answer.citations[0].quote
+
+
+def test_compose_refuses_when_nothing_is_supported():
+    answer = compose("What is the total value?", _hits(FUND), 'Quote [1]: "worth $9bn"\nAnswer: $9bn [1]')
+    assert answer.status == "not_found" and answer.answer == NOT_FOUND and answer.related
+    assert answer.dropped == ["$9bn"]
+
+
+def test_compose_flags_disagreeing_articles_and_cites_both():
+    a = "Three European diplomats felt Rubio's comments were mostly aimed at the Ukrainians."
+    b = "Trump said the United States would disengage if Moscow or Kyiv made the process very difficult."
+    out = ('Quote [1]: "mostly aimed at the Ukrainians"\nAnswer: at the Ukrainians [1]\n'
+           'Quote [2]: "if Moscow or Kyiv made the process very difficult"\nAnswer: at Moscow or Kyiv [2]')
+    answer = compose("Who was the warning aimed at?", _hits(a, b, doc_ids=["tass", "other"]), out)
+    assert answer.status == "conflict" and answer.answer.startswith("The articles differ.")
+    assert [c.doc_id for c in answer.citations] == ["tass", "other"]
+    assert "[1]" in answer.answer and "[2]" in answer.answer
+
+
+def test_relative_dates_are_read_against_the_article_date():
+    # 2025-04-19 is a Saturday
+    found = {d.expression.lower(): d.date for d in resolve("signed on Thursday; due next Thursday; yesterday", "2025-04-19")}
+    assert found == {"on thursday": "2025-04-17", "next thursday": "2025-04-24", "yesterday": "2025-04-18"}
+    assert resolve("on Thursday", "") == []
+    assert asks_when("When was it signed?") and asks_when("On which day did they meet?")
+    assert not asks_when("Who signed it?")
+
+
+def test_when_answer_gets_the_absolute_date():
+    hit = _hits("The memorandum was signed on Thursday, officials said.", dates=["2025-04-19"])
+    answer = compose("When was the memorandum signed?", hit, 'Quote [1]: "signed on Thursday"\nAnswer: on Thursday [1]')
+    assert "17 April 2025" in answer.answer
+    assert answer.dates[0]["date"] == "2025-04-17"
+
+
+def test_missing_model_package_is_named(tmp_path):
+    model = PackagedModel(name="test model", dist_prefix="dateline-no-such-part", parts=2, sha256="0" * 64, size_hint="1 B")
+    with pytest.raises(ModelMissingError, match="dateline-no-such-part1"):
+        locate_parts(model)
+    with pytest.raises(ModelMissingError):
+        ensure_gguf(model, tmp_path)
+
+
+def test_packaged_model_hash_is_checked(tmp_path, monkeypatch):
+    import qa.models.packaged as packaged
+
+    part = tmp_path / "part01.bin"
+    part.write_bytes(b"not a model")
+    monkeypatch.setattr(packaged, "locate_parts", lambda model: [part])
+    model = PackagedModel(name="fake", dist_prefix="x", parts=1, sha256="1" * 64, size_hint="")
+    with pytest.raises(ModelMissingError, match="SHA-256 mismatch"):
+        ensure_gguf(model, tmp_path / "models")
+    assert not list((tmp_path / "models").glob("*.gguf"))  # nothing half-verified left behind
