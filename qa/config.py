@@ -48,7 +48,7 @@ class Settings(BaseSettings):
     llm_timeout_s: float = 120.0
     n_ctx: int = 2048
     n_threads: int = 0  # 0 -> all cores
-    max_answer_tokens: int = 96
+    max_answer_tokens: int = 140
 
     # --- retrieval -----------------------------------------------------------------------
     top_k: int = 3  # passages shown to the model

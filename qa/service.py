@@ -5,12 +5,13 @@ globals, so tests and the eval runner can open several stores side by side.
 """
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
 from qa.answer.compose import Answer, compose, not_found
-from qa.answer.prompt import build_messages
+from qa.answer.prompt import REPLY_GRAMMAR, build_messages
 from qa.config import Settings, load_settings
 from qa.errors import UserError
 from qa.ingest.pipeline import IngestReport, ingest
@@ -38,48 +39,61 @@ class Dateline:
         self._store = None
         self._retriever = None
         self._llm = None
+        self._loading = threading.RLock()  # parts load once even when threads race to first use
+        self._writing = threading.Lock()  # one ingest/delete at a time per service
 
     # --- parts, loaded on first use ----------------------------------------------------------
     @property
     def embedder(self):
-        if self._embedder is None:
-            from qa.models.embedders import build_embedder
+        with self._loading:
+            if self._embedder is None:
+                from qa.models.embedders import build_embedder
 
-            self._embedder = build_embedder(self.settings)
+                self._embedder = build_embedder(self.settings)
         return self._embedder
 
     @property
     def store(self):
-        if self._store is None:
-            from qa.store import Store
+        with self._loading:
+            if self._store is None:
+                from qa.store import Store
 
-            self._store = Store(self.settings, self.embedder, self.embedder.model_name)
+                self._store = Store(self.settings, self.embedder, self.embedder.model_name)
         return self._store
 
     @property
     def retriever(self) -> HybridRetriever:
-        if self._retriever is None:
-            self._retriever = HybridRetriever(self.store)
+        with self._loading:
+            if self._retriever is None:
+                self._retriever = HybridRetriever(self.store)
         return self._retriever
+
+    def warm_up(self) -> None:
+        """Load the embedder, store and model now (a server does this at start, not on the first question)."""
+        self.retriever
+        self.llm
 
     @property
     def llm(self):
-        if self._llm is None:
-            from qa.models.llm import build_llm
+        with self._loading:
+            if self._llm is None:
+                from qa.models.llm import build_llm
 
-            self._llm = build_llm(self.settings)
+                self._llm = build_llm(self.settings)
         return self._llm
 
     # --- articles ------------------------------------------------------------------------------
     def ingest(self, paths: Iterable, *, prune: bool = False,
                progress: Callable[[IngestReport, str], None] | None = None) -> IngestReport:
-        return ingest(self.store, paths, self.settings, prune=prune, progress=progress)
+        with self._writing:
+            return ingest(self.store, paths, self.settings, prune=prune, progress=progress)
 
     def delete(self, doc_id: str) -> int:
-        removed = self.store.delete_doc(doc_id)
-        if not removed:
-            raise UserError(f"no article with doc id {doc_id!r} (see `qa sources`)")
-        self.store.bm25.sync()
+        with self._writing:
+            removed = self.store.delete_doc(doc_id)
+            if not removed:
+                raise UserError(f"no article with doc id {doc_id!r} (see `qa sources`)")
+            self.store.bm25.sync()
         return removed
 
     def sources(self) -> list[dict]:
@@ -145,7 +159,8 @@ class Dateline:
             yield Event("answer", answer=not_found(question, passages, timings=timings, **extra))
             return
         output = ""
-        for piece in self.llm.stream(build_messages(asked, passages), self.settings.max_answer_tokens):
+        messages = build_messages(asked, passages)
+        for piece in self.llm.stream(messages, self.settings.max_answer_tokens, grammar=REPLY_GRAMMAR):
             if not output:
                 timings["first_token_ms"] = round((time.perf_counter() - started) * 1000, 1)
             output += piece

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -167,6 +168,7 @@ class BM25Side:
         self._bm25 = None
         self._fingerprint = None
         self._count = -1
+        self._lock = threading.RLock()  # a query thread and an ingest may both ask for a sync
 
     @staticmethod
     def _fingerprint_of(ids: list[str]) -> str:
@@ -186,6 +188,10 @@ class BM25Side:
 
     def sync(self, force: bool = False) -> None:
         """Load the persisted index if it matches Chroma's ids, else rebuild it from Chroma."""
+        with self._lock:
+            self._sync(force)
+
+    def _sync(self, force: bool) -> None:
         from llama_index.retrievers.bm25 import BM25Retriever
 
         ids = self.store.chunk_ids()

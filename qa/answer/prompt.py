@@ -20,6 +20,17 @@ SYSTEM = (
 )
 
 
+# For backends that support it (llama.cpp), the reply is held to this shape: at most two
+# quote/answer pairs, quotes short enough that the answer line is reached within the token budget.
+REPLY_GRAMMAR = r"""
+root ::= pair ("\n" pair)? | notfound
+notfound ::= "Answer: NOT FOUND"
+pair ::= "Quote [" [1-9] "]: " qchar{8,200} "\nAnswer: " achar{1,100}
+qchar ::= [^\n]
+achar ::= [^\n]
+"""
+
+
 def passage_header(n: int, meta: dict) -> str:
     bits = [meta.get("title") or meta.get("doc_id", "")]
     if meta.get("source"):

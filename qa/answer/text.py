@@ -39,14 +39,14 @@ def words(text: str) -> list[str]:
     return _WORD.findall(normalise(text))
 
 
-def content_terms(text: str) -> set[str]:
-    """Stemmed words that carry meaning (no stopwords, no question words)."""
-    return {stem(w) for w in words(text) if w not in STOPWORDS and w not in QUESTION_WORDS}
-
-
 _NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen twenty".split())}
+
+
+def content_terms(text: str) -> set[str]:
+    """Stemmed words that carry meaning (no stopwords, no question words; "three" reads as "3")."""
+    return {_NUMBER_WORDS.get(w) or stem(w) for w in words(text) if w not in STOPWORDS and w not in QUESTION_WORDS}
 
 
 def numbers(text: str) -> set[str]:

@@ -7,6 +7,7 @@ thread-safe), which is also what queues concurrent users fairly.
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import threading
@@ -23,7 +24,9 @@ class LLMError(UserError):
 class ChatModel(Protocol):
     name: str
 
-    def stream(self, messages: list[dict], max_tokens: int) -> Iterator[str]: ...
+    def stream(self, messages: list[dict], max_tokens: int, grammar: str | None = None) -> Iterator[str]:
+        """Text pieces of the reply; `grammar` (GBNF) is a hint that servers may ignore."""
+        ...
 
 
 class LlamaCppModel:
@@ -46,14 +49,22 @@ class LlamaCppModel:
             verbose=False,
         )
 
-    def stream(self, messages: list[dict], max_tokens: int) -> Iterator[str]:
+    def stream(self, messages: list[dict], max_tokens: int, grammar: str | None = None) -> Iterator[str]:
         with self._lock:
             for part in self._llm.create_chat_completion(
-                messages=messages, max_tokens=max_tokens, temperature=0.0, top_k=1, stream=True
+                messages=messages, max_tokens=max_tokens, temperature=0.0, top_k=1, stream=True,
+                grammar=self._grammar(grammar) if grammar else None,
             ):
                 piece = part["choices"][0]["delta"].get("content")
                 if piece:
                     yield piece
+
+
+    @functools.lru_cache(maxsize=4)
+    def _grammar(self, text: str):
+        from llama_cpp import LlamaGrammar
+
+        return LlamaGrammar.from_string(text, verbose=False)
 
 
 class OpenAICompatModel:
@@ -68,7 +79,7 @@ class OpenAICompatModel:
         self.headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self.timeout_s = timeout_s
 
-    def stream(self, messages: list[dict], max_tokens: int) -> Iterator[str]:
+    def stream(self, messages: list[dict], max_tokens: int, grammar: str | None = None) -> Iterator[str]:
         import httpx
 
         body = {"model": self.model, "messages": messages, "max_tokens": max_tokens,
@@ -105,7 +116,7 @@ class OllamaModel:
         self.name = f"ollama:{model}"
         self.timeout_s = timeout_s
 
-    def stream(self, messages: list[dict], max_tokens: int) -> Iterator[str]:
+    def stream(self, messages: list[dict], max_tokens: int, grammar: str | None = None) -> Iterator[str]:
         import httpx
 
         body = {"model": self.model, "messages": messages, "stream": True,
