@@ -108,3 +108,19 @@ def test_packaged_model_hash_is_checked(tmp_path, monkeypatch):
     with pytest.raises(ModelMissingError, match="SHA-256 mismatch"):
         ensure_gguf(model, tmp_path / "models")
     assert not list((tmp_path / "models").glob("*.gguf"))  # nothing half-verified left behind
+
+
+def test_near_verbatim_quote_is_located_and_shown_verbatim():
+    passage = "Moscow launched a full-scale invasion of Ukraine in 2022, and Russian troops have been advancing."
+    claim = parse('Quote [1]: "Russia launched a full-scale invasion of Ukraine in 2022"\nAnswer: 2022 [1]')[0]
+    checked = verify(claim, "In what year did the invasion start?", [passage])
+    assert checked and passage[checked.quote_start:checked.quote_end].startswith("Moscow launched")
+
+
+def test_declined_answer_with_a_matching_quote_is_shown_as_a_quotation():
+    peskov = "Kremlin spokesman Dmitry Peskov, reacting to Trump’s remarks, acknowledged that ongoing negotiations were “quite difficult.”"
+    out = 'Quote [1]: "Dmitry Peskov, reacting to Trump’s remarks, acknowledged that ongoing negotiations were “quite difficult.”"\nAnswer: NOT FOUND'
+    answer = compose("Which Kremlin spokesman reacted to Trump's remarks by calling the negotiations quite difficult?", _hits(peskov), out)
+    assert answer.status == "answered" and "Dmitry Peskov" in answer.answer and answer.answer.endswith("[1].")
+    off_topic = compose("Where will the next round of peace talks be held?", _hits(peskov), out)
+    assert off_topic.status == "not_found"

@@ -12,7 +12,7 @@ from llama_index.core.schema import NodeWithScore
 
 from qa.answer.dates import asks_when, resolve
 from qa.answer.text import content_terms
-from qa.answer.verify import Verified, parse, verify
+from qa.answer.verify import Verified, parse, quoted_answer, quotes_of, verify
 
 NOT_FOUND = "Not found in the articles."
 
@@ -131,7 +131,13 @@ def compose(question: str, passages: list[NodeWithScore], output: str, **extra) 
     for v in verified:  # first supported claim per article
         per_doc.setdefault(str(passages[v.n - 1].node.metadata.get("doc_id")), v)
     if not per_doc:
-        return not_found(question, passages, dropped=dropped, raw_output=output, **extra)
+        quoted = quoted_answer(question, quotes_of(output), texts)
+        if quoted is None:
+            return not_found(question, passages, dropped=dropped, raw_output=output, **extra)
+        src = source_of(1, passages[quoted.n - 1], (quoted.quote_start, quoted.quote_end))
+        sentence = Sentence(f"{_label(src)} says: “{src.quote.strip()}” [1].", [1])
+        return Answer(question=question, status="answered", answer=sentence.text, sentences=[sentence],
+                      citations=[src], dropped=dropped, raw_output=output, **extra)
 
     claims = list(per_doc.values())[:2]
     sources = [source_of(i + 1, passages[v.n - 1], (v.quote_start, v.quote_end)) for i, v in enumerate(claims)]

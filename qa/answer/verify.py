@@ -57,6 +57,11 @@ def parse(output: str) -> list[Claim]:
     return [c for c in claims if c.answer and c.cited and not REFUSAL.search(c.answer)]
 
 
+def quotes_of(output: str) -> list[tuple[int, str]]:
+    """(passage number, quote) pairs the model wrote, whatever it then answered."""
+    return [(int(m.group("n")), _strip_quote(m.group("quote"))) for m in _QUOTE.finditer(output)]
+
+
 def _strip_markers(text: str) -> tuple[str, list[int]]:
     markers = [int(x) for x in _MARKER.findall(text)]
     text = _MARKER.sub("", text.split("\n")[0]).strip().rstrip(".").strip()
@@ -87,9 +92,31 @@ def _norm_with_map(text: str) -> tuple[str, list[int]]:
 
 
 def find_quote(quote: str, passage: str) -> tuple[int, int] | None:
-    """Span of quote in passage, comparing folded case/quotes/spacing; None if not verbatim."""
+    """Span of quote in passage: verbatim up to case, quote marks and spacing, or else the one
+    passage sentence the quote copies nearly word for word (a small model swaps "Moscow" for
+    "Russia"). What is shown is always the passage's own text; an invented quote matches nothing."""
+    return _verbatim(quote, passage) or _near_copy(quote, passage)
+
+
+def _sentences(passage: str):
+    for m in re.finditer(r"[^.!?]+(?:[.!?]+[\"”’']?|$)", passage):
+        lead = len(m.group(0)) - len(m.group(0).lstrip())
+        if m.group(0).strip():
+            yield m.start() + lead, m.end(), m.group(0)
+
+
+def _near_copy(quote: str, passage: str, share: float = 0.8) -> tuple[int, int] | None:
+    wanted = content_terms(quote)
+    if len(wanted) < 4:
+        return None
+    best = max(((len(wanted & content_terms(text)) / len(wanted), (a, b)) for a, b, text in _sentences(passage)),
+               default=(0.0, None))
+    return best[1] if best[0] >= share else None
+
+
+def _verbatim(quote: str, passage: str) -> tuple[int, int] | None:
     q = normalise(quote)
-    if len(q) < 8:
+    if len(q) < 3 or not content_terms(q):
         return None
     norm, index = _norm_with_map(passage)
     pieces = [p.strip() for p in re.split(r"\s*(?:\.\.\.|…|<…>)\s*", q) if p.strip()]
@@ -133,15 +160,31 @@ def verify(claim: Claim, question: str, passages: list[str]) -> Verified | None:
     return None
 
 
+def quoted_answer(question: str, quotes: list[tuple[int, str]], passages: list[str],
+                  share: float = 0.6) -> Verified | None:
+    """When the model quoted a sentence but declined to answer: that sentence itself, if it holds
+    most of the question's words and adds something new. It is shown as a quotation, verbatim."""
+    asked = content_terms(question)
+    for n, quote in quotes:
+        if not (0 < n <= len(passages)) or not asked:
+            continue
+        span = find_quote(quote, passages[n - 1])
+        if span is None:
+            continue
+        terms = content_terms(passages[n - 1][span[0] : span[1]])
+        if len(asked & terms) / len(asked) >= share and terms - asked:
+            return Verified("", n, *span)
+    return None
+
+
 def best_sentence(answer: str, question: str, passage: str) -> tuple[int, int]:
     """Span of the passage sentence holding most of the answer's new words: what to highlight
     when the model quoted a neighbouring sentence instead of the one that states the answer."""
-    novel = content_terms(answer) - content_terms(question)
+    novel, asked = content_terms(answer) - content_terms(question), content_terms(question)
     best, best_score = (0, len(passage)), -1.0
-    for m in re.finditer(r"[^.!?]+(?:[.!?]+[\"”’']?|$)", passage):
-        sentence = m.group(0)
-        score = len(novel & content_terms(sentence)) + 0.1 * len(content_terms(question) & content_terms(sentence))
-        if sentence.strip() and score > best_score:
-            lead = len(sentence) - len(sentence.lstrip())
-            best, best_score = (m.start() + lead, m.end()), score
+    for start, end, sentence in _sentences(passage):
+        terms = content_terms(sentence)
+        score = len(novel & terms) + 0.1 * len(asked & terms)
+        if score > best_score:
+            best, best_score = (start, end), score
     return best

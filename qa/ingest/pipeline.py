@@ -96,10 +96,12 @@ def ingest(
             continue
         article = item
         entry = registry.get(article.doc_id)
+        kept = False  # only a stored article's content can make a later one a duplicate
         if article.doc_id in seen_ids:
             report.skipped.append((article.doc_id, "same doc id read twice in this run"))
         elif entry and entry.complete and entry.sha256 == article.sha256:
             report.unchanged.append(article.doc_id)
+            kept = True
         elif (twin := seen_hashes.get(article.sha256) or live_hashes.get(article.sha256)) and twin != article.doc_id:
             report.skipped.append((article.doc_id, f"duplicate of {twin} (same content)"))
         else:
@@ -111,10 +113,12 @@ def ingest(
                 stale = (entry.chunk_ids - new_ids) if entry else set()
                 pending.append((article, nodes, stale))
                 (report.updated if entry else report.added).append(article.doc_id)
+                kept = True
                 if sum(len(n) for _, n, _ in pending) >= BATCH_CHUNKS:
                     flush()
         seen_ids.add(article.doc_id)
-        seen_hashes.setdefault(article.sha256, article.doc_id)
+        if kept:
+            seen_hashes.setdefault(article.sha256, article.doc_id)
         if progress:
             progress(report, article.doc_id)
     flush()

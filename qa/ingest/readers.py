@@ -105,6 +105,11 @@ def _walk(directory: Path, root: Path, seen: set[str], max_bytes: int) -> Iterat
 def _read_file(path: Path, root: Path, max_bytes: int) -> Iterator[Article | ReadFailure]:
     """Read one file of any supported type; any surprise becomes a ReadFailure."""
     where = path.as_posix()
+    try:
+        where.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes in the name: Chroma could not store the path or id
+        yield ReadFailure(_printable(where), "file name is not valid UTF-8 (rename the file)")
+        return
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         yield ReadFailure(where, f"unsupported type {suffix}" if suffix else "unsupported type (no extension)")
@@ -296,11 +301,16 @@ def _meta(soup, *names: str) -> str:
 _TEXT_COLUMNS = ("text", "content", "body")
 _FIELD_COLUMNS = ("title", "source", "date", "id")
 _EXTRA_COLUMNS = ("url", "category")
+_CSV_FIELD_LIMIT = 131_072  # csv's default; a longer field fails its row (the row is still read whole)
 
 
 def _read_csv(text: str, path: Path, rel: str) -> Iterator[Article | ReadFailure]:
     """CSV: one article per row; a bad row is reported and the other rows still yield."""
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    # Parse whole rows even when a field is over the limit (checked per row below): csv's own
+    # limit stops mid-field, and the rest of a multi-line field then came back as bogus rows.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    # strict: an unclosed quote is a malformed row, not a field that silently swallows the rows after it
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     try:
         header = reader.fieldnames or []
     except csv.Error as exc:
@@ -321,6 +331,8 @@ def _read_csv(text: str, path: Path, rel: str) -> Iterator[Article | ReadFailure
         try:
             row = next(rows)
         except StopIteration:
+            if index == 0:
+                yield ReadFailure(path.as_posix(), "CSV has a header but no rows")
             return
         except csv.Error as exc:
             yield ReadFailure(where, f"CSV row {index}: malformed ({exc})")
@@ -328,6 +340,8 @@ def _read_csv(text: str, path: Path, rel: str) -> Iterator[Article | ReadFailure
             continue
         if None in row:
             yield ReadFailure(where, f"CSV row {index}: {len(row[None])} more field(s) than the header")
+        elif any(isinstance(v, str) and len(v) > _CSV_FIELD_LIMIT for v in row.values()):
+            yield ReadFailure(where, f"CSV row {index}: a field is longer than {_CSV_FIELD_LIMIT} characters")
         elif not (row.get(text_col) or "").strip():
             yield ReadFailure(where, f"CSV row {index}: empty text")
         else:
@@ -350,11 +364,15 @@ def _read_jsonl(text: str, path: Path, rel: str) -> Iterator[Article | ReadFailu
         where, human = f"{path.as_posix()}:{number + 1}", f"line {number + 1}"
         try:
             obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield ReadFailure(where, f"{human}: invalid JSON ({exc.msg})")
+        except (ValueError, RecursionError) as exc:  # also a >4300-digit number, or nesting too deep
+            detail = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+            yield ReadFailure(where, f"{human}: invalid JSON ({detail})")
             continue
         if not isinstance(obj, dict):
             yield ReadFailure(where, f"{human}: not a JSON object")
+            continue
+        if any(isinstance(s, str) and _LONE_SURROGATE.search(s) for kv in obj.items() for s in kv):
+            yield ReadFailure(where, f"{human}: invalid \\u escape (a lone surrogate is not text)")
             continue
         body = obj.get("text")
         if not isinstance(body, str) or not body.strip():
@@ -368,6 +386,8 @@ def _read_jsonl(text: str, path: Path, rel: str) -> Iterator[Article | ReadFailu
         yield _article(f"{rel}#{fields['id'] or number}", body, fields["title"] or _first_sentence(body),
                        fields["source"], _iso_date(fields["date"]), path, extra)
 
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # from a JSON "\\ud800" escape; not encodable as UTF-8
 
 _READERS = {
     ".txt": _read_txt,
@@ -541,6 +561,11 @@ def _size(n: int) -> str:
     if n >= 1_000:
         return f"{round(n / 1_000, 1):g} KB"
     return f"{n} bytes"
+
+
+def _printable(path: str) -> str:
+    """A path with undecodable name bytes shown as \\xNN escapes (valid UTF-8, safe to print)."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def _os_reason(exc: OSError) -> str:
