@@ -1,0 +1,49 @@
+"""Embeddings from any server speaking OpenAI's /v1/embeddings (llama_cpp.server, vLLM, …)."""
+from __future__ import annotations
+
+from typing import Any
+
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from pydantic import PrivateAttr
+
+from qa.errors import UserError
+
+
+class OpenAICompatEmbedding(BaseEmbedding):
+    base_url: str
+    api_key: str = ""
+    _timeout: float = PrivateAttr(default=60.0)
+    _model: str = PrivateAttr(default="default")
+
+    def __init__(self, base_url: str, model: str, api_key: str = "", **kwargs: Any) -> None:
+        if not base_url:
+            raise UserError("embedder=openai needs QA_EMBEDDER_URL (e.g. http://127.0.0.1:8000/v1)")
+        super().__init__(model_name=f"openai:{model or 'default'}@{base_url.rstrip('/')}",
+                         base_url=base_url.rstrip("/"), api_key=api_key, embed_batch_size=64, **kwargs)
+        self._model = model or "default"
+
+    def _embed(self, texts: list[str]) -> list[list[float]]:
+        import httpx
+
+        headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
+        try:
+            resp = httpx.post(f"{self.base_url}/embeddings", json={"model": self._model, "input": texts},
+                              headers=headers, timeout=self._timeout)
+        except httpx.HTTPError as exc:
+            raise UserError(f"embedding server {self.base_url} failed: {type(exc).__name__}: {exc}") from exc
+        if resp.status_code != 200:
+            raise UserError(f"embedding server answered {resp.status_code}: {resp.text[:200]}")
+        data = sorted(resp.json()["data"], key=lambda d: d["index"])
+        return [d["embedding"] for d in data]
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return self._embed([text])[0]
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return self._embed(texts)
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return self._embed([query])[0]
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return self._get_query_embedding(query)
