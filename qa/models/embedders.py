@@ -18,7 +18,26 @@ from qa.errors import ModelMissingError, UserError
 from qa.models.packaged import package_dir
 
 
-class WordLlamaEmbedding(BaseEmbedding):
+class BatchEmbedding(BaseEmbedding):
+    """llama-index's four embedding hooks over one `_embed(texts)` a backend implements."""
+
+    def _embed(self, texts: list[str]) -> list[list[float]]:
+        raise NotImplementedError
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return self._embed([text])[0]
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return self._embed(texts)
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return self._embed([query])[0]
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return self._get_query_embedding(query)
+
+
+class WordLlamaEmbedding(BatchEmbedding):
     """WordLlama static embeddings: torch-free, weights inside the `wordllama` wheel."""
 
     dim: int = 256
@@ -38,18 +57,6 @@ class WordLlamaEmbedding(BaseEmbedding):
 
     def _embed(self, texts: list[str]) -> list[list[float]]:
         return self._model.embed(texts, norm=True, batch_size=512).tolist()
-
-    def _get_text_embedding(self, text: str) -> list[float]:
-        return self._embed([text])[0]
-
-    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return self._embed(texts)
-
-    def _get_query_embedding(self, query: str) -> list[float]:
-        return self._embed([query])[0]
-
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return self._get_query_embedding(query)
 
 
 def _sentence_transformers(model_dir: str, name: str) -> BaseEmbedding:

@@ -89,14 +89,17 @@ class OpenAICompatModel:
                               headers=self.headers, timeout=self.timeout_s) as resp:
                 if resp.status_code != 200:
                     resp.read()
-                    raise LLMError(f"model server answered {resp.status_code}: {resp.text[:200]}")
+                    raise LLMError(f"model server {self.base_url} answered {resp.status_code}: {resp.text[:200]}")
                 for line in resp.iter_lines():
                     if not line.startswith("data:"):
                         continue
                     data = line[5:].strip()
                     if data == "[DONE]":
                         return
-                    choices = json.loads(data).get("choices") or [{}]
+                    try:
+                        choices = json.loads(data).get("choices") or [{}]
+                    except ValueError as exc:
+                        raise LLMError(f"model server {self.base_url} sent a malformed event: {data[:200]}") from exc
                     piece = (choices[0].get("delta") or {}).get("content")
                     if piece:
                         yield piece

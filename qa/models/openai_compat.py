@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
 from qa.errors import UserError
+from qa.models.embedders import BatchEmbedding
 
 
-class OpenAICompatEmbedding(BaseEmbedding):
+class OpenAICompatEmbedding(BatchEmbedding):
     base_url: str
     api_key: str = ""
     _timeout: float = PrivateAttr(default=60.0)
@@ -35,15 +35,3 @@ class OpenAICompatEmbedding(BaseEmbedding):
             raise UserError(f"embedding server answered {resp.status_code}: {resp.text[:200]}")
         data = sorted(resp.json()["data"], key=lambda d: d["index"])
         return [d["embedding"] for d in data]
-
-    def _get_text_embedding(self, text: str) -> list[float]:
-        return self._embed([text])[0]
-
-    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return self._embed(texts)
-
-    def _get_query_embedding(self, query: str) -> list[float]:
-        return self._embed([query])[0]
-
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return self._get_query_embedding(query)
