@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     llm_model: str = ""
     llm_api_key: str = ""
     llm_timeout_s: float = 120.0
+    llm_send_grammar: bool = False  # llm=openai: send the reply grammar (llama_cpp.server accepts it)
     n_ctx: int = 2048
     n_threads: int = 0  # 0 -> all cores
     max_answer_tokens: int = 140

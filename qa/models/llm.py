@@ -70,7 +70,7 @@ class LlamaCppModel:
 class OpenAICompatModel:
     """Any server speaking OpenAI's /v1/chat/completions (llama_cpp.server, vLLM, LM Studio…)."""
 
-    def __init__(self, base_url: str, model: str, api_key: str, timeout_s: float):
+    def __init__(self, base_url: str, model: str, api_key: str, timeout_s: float, send_grammar: bool = False):
         if not base_url:
             raise UserError("llm=openai needs QA_LLM_URL (e.g. http://127.0.0.1:8000/v1)")
         self.base_url = base_url.rstrip("/")
@@ -78,12 +78,15 @@ class OpenAICompatModel:
         self.name = f"openai:{self.model}@{self.base_url}"
         self.headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self.timeout_s = timeout_s
+        self.send_grammar = send_grammar
 
     def stream(self, messages: list[dict], max_tokens: int, grammar: str | None = None) -> Iterator[str]:
         import httpx
 
         body = {"model": self.model, "messages": messages, "max_tokens": max_tokens,
                 "temperature": 0.0, "stream": True}
+        if grammar and self.send_grammar:  # an extension: OpenAI itself would reject the field
+            body["grammar"] = grammar
         try:
             with httpx.stream("POST", f"{self.base_url}/chat/completions", json=body,
                               headers=self.headers, timeout=self.timeout_s) as resp:
@@ -155,7 +158,8 @@ def build_llm(settings: Settings) -> ChatModel:
             raise UserError("llm=gguf needs QA_GGUF_PATH (a .gguf file)")
         return LlamaCppModel(settings.gguf_path, os.path.basename(settings.gguf_path), settings)
     if kind == "openai":
-        return OpenAICompatModel(settings.llm_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout_s)
+        return OpenAICompatModel(settings.llm_url, settings.llm_model, settings.llm_api_key,
+                                 settings.llm_timeout_s, settings.llm_send_grammar)
     if kind == "ollama":
         return OllamaModel(settings.llm_url, settings.llm_model, settings.llm_timeout_s)
     raise UserError(f"unknown llm backend {kind!r}")

@@ -1,0 +1,213 @@
+"""The OpenAI-compatible LLM backend (llm=openai) against a real server: llama-cpp-python's own
+`python -m llama_cpp.server`, serving the small packaged model (0.5B) on a free local port.
+
+The 0.5B model is weak, so answers are checked for shape and honesty (verified citations), not
+for a particular fact. Also covered: the server's non-streaming mode, a server that dies in the
+middle of an answer, a dead port, a wrong URL and a malformed stream event (the one check that
+uses a stand-in HTTP server) — each must surface as an `LLMError` (a
+`UserError` the CLI, page and API show as a message), never a hang or a raw httpx exception.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+import pytest
+
+from qa import Dateline, load_settings
+from qa.errors import UserError
+from qa.ingest.readers import Article, read_sources
+from qa.models.llm import LLMError
+from servers import dead_port, llama_server
+
+pytestmark = pytest.mark.e2e
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+DEADLINE = "What deadline was set for the fund agreement?"
+STATUSES = {"answered", "not_found", "conflict"}
+ARTICLES = {a.doc_id: a.text for a in read_sources([CORPUS]) if isinstance(a, Article)}
+LONG_PROMPT = [{"role": "user", "content": "Write the numbers from one to three hundred in words, one per line."}]
+
+
+@pytest.fixture(scope="module")
+def small_gguf(models_cache) -> Path:
+    from qa.models.packaged import PRESETS, ensure_gguf
+
+    return Path(ensure_gguf(PRESETS["small"], models_cache))
+
+
+@pytest.fixture(scope="module")
+def server(small_gguf, tmp_path_factory):
+    with llama_server(small_gguf, tmp_path_factory.mktemp("llama-server") / "server.log") as srv:
+        yield srv
+
+
+def openai_app(data_dir: Path, models_cache: Path, url: str, **overrides) -> Dateline:
+    return Dateline(load_settings(data_dir=data_dir, models_cache=models_cache, llm="openai",
+                                  llm_url=url, llm_model="local", llm_send_grammar=True, **overrides))
+
+
+@pytest.fixture(scope="module")
+def app(server, models_cache, tmp_path_factory) -> Dateline:
+    # two passages and a shorter reply keep the prompt light on a shared 2-core machine
+    app = openai_app(tmp_path_factory.mktemp("openai-data"), models_cache, f"{server.base}/v1",
+                     top_k=2, max_answer_tokens=96)
+    report = app.ingest([CORPUS])
+    assert len(report.added) == 2 and not report.failed
+    return app
+
+
+def assert_well_formed(answer, app: Dateline) -> None:
+    assert answer is not None
+    assert answer.status in STATUSES
+    assert answer.raw_output.strip(), "the model was asked but its reply is empty"
+    assert answer.model == f"local @ {app.settings.llm_url}"
+    assert answer.retrieved, "retrieval found nothing for an on-topic question"
+    retrieved_docs = {r["doc_id"] for r in answer.retrieved}
+    if answer.status == "not_found":
+        assert answer.citations == [] and answer.related
+        return
+    assert answer.citations
+    for src in answer.citations:  # every citation is a verified, verbatim span of a retrieved passage
+        assert src.doc_id in retrieved_docs
+        assert 0 <= src.quote_start < src.quote_end <= len(src.passage)
+        assert src.quote.strip() and src.quote in src.passage
+        assert " ".join(src.quote.split()) in " ".join(ARTICLES[src.doc_id].split())
+    cited = {s.n for s in answer.citations}
+    for sentence in answer.sentences:
+        assert sentence.supported and set(sentence.citations) <= cited
+
+
+# --- the server itself, both modes ------------------------------------------------------------
+def test_server_non_streaming_completion(server):
+    """stream=false: one JSON body with the whole reply (the library streams; this is the other mode)."""
+    body = {"model": "local", "max_tokens": 12, "temperature": 0.0, "stream": False,
+            "messages": [{"role": "user", "content": "Say hello."}]}
+    response = httpx.post(f"{server.base}/v1/chat/completions", json=body, timeout=120)
+    assert response.status_code == 200, response.text
+    data = response.json()
+    assert data["object"] == "chat.completion"
+    message = data["choices"][0]["message"]
+    assert message["role"] == "assistant" and message["content"].strip()
+    assert data["choices"][0]["finish_reason"] in {"stop", "length"}
+    assert data["usage"]["completion_tokens"] > 0
+
+
+def test_library_streams_from_the_server(app):
+    assert app.llm.name.startswith("openai:")
+    assert app.llm.name == f"openai:local@{app.settings.llm_url}"
+    pieces = list(app.llm.stream([{"role": "user", "content": "Say hello."}], max_tokens=12))
+    assert pieces and "".join(pieces).strip()
+
+
+# --- Dateline over the backend ------------------------------------------------------------------
+def test_ask_returns_a_well_formed_answer(app):
+    answer = app.ask(DEADLINE)
+    assert_well_formed(answer, app)
+    assert app.stats()["llm"] == f"local @ {app.settings.llm_url}"
+
+
+def test_ask_stream_yields_drafts_then_the_answer(app):
+    events = list(app.ask_stream(DEADLINE))
+    assert [e.kind for e in events[:-1]] == ["draft"] * (len(events) - 1)
+    assert events[-1].kind == "answer" and events[-1].answer is not None
+    drafts = [e.text for e in events[:-1]]
+    assert drafts, "the model's reply was not streamed"
+    for before, after in zip(drafts, drafts[1:]):  # each draft extends the one before
+        assert after.startswith(before) and len(after) > len(before)
+    answer = events[-1].answer
+    assert answer.raw_output == drafts[-1]
+    assert "first_token_ms" in answer.timings and answer.timings["total_ms"] >= answer.timings["first_token_ms"]
+    assert_well_formed(answer, app)
+
+
+# --- failures ---------------------------------------------------------------------------------
+def test_server_going_away_mid_answer_is_an_llm_error(small_gguf, models_cache, tmp_path):
+    doomed = llama_server(small_gguf, tmp_path / "doomed.log").start()
+    try:
+        url = f"{doomed.base}/v1"
+        app = openai_app(tmp_path / "data", models_cache, url, llm_timeout_s=60)
+        outcome: dict = {"pieces": []}
+
+        def consume() -> None:
+            try:
+                for piece in app.llm.stream(LONG_PROMPT, max_tokens=1200):
+                    outcome["pieces"].append(piece)
+                    if len(outcome["pieces"]) == 1:
+                        doomed.kill()  # SIGKILL right after the first piece
+                        outcome["killed_at"] = time.monotonic()
+                outcome["finished"] = True
+            except BaseException as exc:  # noqa: BLE001 - the test inspects whatever came out
+                outcome["error"] = exc
+                outcome["raised_at"] = time.monotonic()
+
+        worker = threading.Thread(target=consume, daemon=True)
+        worker.start()
+        worker.join(timeout=120)
+        assert not worker.is_alive(), "the stream hung after the server died"
+    finally:
+        doomed.kill()
+
+    assert "killed_at" in outcome, f"no first piece arrived: {outcome}"
+    assert not outcome.get("finished"), "the stream ended normally although the server was killed"
+    error = outcome.get("error")
+    assert isinstance(error, LLMError) and isinstance(error, UserError), repr(error)
+    assert not isinstance(error, httpx.HTTPError)
+    assert isinstance(error.__cause__, (httpx.HTTPError, type(None)))
+    message = str(error)
+    assert url in message and ("failed" in message or "closed" in message), message
+    # the broken connection is noticed at once, not after the 60 s read timeout
+    assert outcome["raised_at"] - outcome["killed_at"] < 20
+
+
+def test_connection_refused_is_an_llm_error_naming_the_url(models_cache, tmp_path):
+    url = f"http://127.0.0.1:{dead_port()}/v1"
+    app = openai_app(tmp_path / "data", models_cache, url, llm_timeout_s=10)
+    started = time.monotonic()
+    with pytest.raises(LLMError) as info:
+        list(app.llm.stream([{"role": "user", "content": "hi"}], max_tokens=4))
+    assert url in str(info.value)
+    assert isinstance(info.value, UserError) and isinstance(info.value.__cause__, httpx.ConnectError)
+    assert time.monotonic() - started < 10
+
+
+def test_wrong_path_on_a_live_server_is_an_llm_error(server, models_cache, tmp_path):
+    url = f"{server.base}/not-v1"
+    app = openai_app(tmp_path / "data", models_cache, url)
+    with pytest.raises(LLMError, match="404") as info:
+        list(app.llm.stream([{"role": "user", "content": "hi"}], max_tokens=4))
+    assert url in str(info.value)
+
+
+def test_malformed_stream_event_is_an_llm_error(models_cache, tmp_path):
+    """Not a model server: a plain HTTP server replying 200 with a broken SSE event (a bad proxy)."""
+
+    class Broken(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            body = b'data: {"choices": [{"delta": {"content": "April"}}]}\n\ndata: <html>proxy error\n\n'
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Broken)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+        app = openai_app(tmp_path / "data", models_cache, url, llm_timeout_s=10)
+        pieces = []
+        with pytest.raises(LLMError, match="malformed") as info:
+            for piece in app.llm.stream([{"role": "user", "content": "hi"}], max_tokens=4):
+                pieces.append(piece)
+        assert pieces == ["April"] and url in str(info.value)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
