@@ -6,6 +6,8 @@ an answer not backed by the quote, is caught by `verify`.
 """
 from __future__ import annotations
 
+import re
+
 from llama_index.core.schema import NodeWithScore
 
 SYSTEM = (
@@ -31,6 +33,11 @@ achar ::= [^\n]
 """
 
 
+# An article line that looks like our reply format ("Quote [1]:", "Answer:") is defused, so an
+# article cannot hand the model a ready-made claim to copy.
+_REPLY_LIKE = re.compile(r"(?im)^(\s*(?:quote|answer)\s*(?:\[\d+\])?)\s*:")
+
+
 def passage_header(n: int, meta: dict) -> str:
     bits = [meta.get("title") or meta.get("doc_id", "")]
     if meta.get("source"):
@@ -42,7 +49,7 @@ def passage_header(n: int, meta: dict) -> str:
 def build_messages(question: str, passages: list[NodeWithScore]) -> list[dict]:
     blocks = []
     for n, hit in enumerate(passages, start=1):
-        text = hit.node.get_content().replace("<<<", "« ").replace(">>>", " »")
+        text = _REPLY_LIKE.sub(r"\1 —", hit.node.get_content().replace("<<<", "« ").replace(">>>", " »"))
         blocks.append(f"{passage_header(n, hit.node.metadata)}\n<<<\n{text}\n>>>")
     user = "Passages:\n\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question}"
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
