@@ -8,7 +8,7 @@ understood is an error naming the file and line: a silently skipped question wou
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import re
-import string
 import unicodedata
 from collections import Counter
 

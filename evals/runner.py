@@ -84,19 +84,17 @@ def run_eval(gold: str | Path, corpus: str | Path, *, limit: int | None = None, 
 def fresh_app(config: str | None, data_dir: str | None, **overrides):
     """A Dateline on a new temporary store (unique collection), removed afterwards.
 
-    Only the model cache is shared with the configured data dir (symlinked), so the packaged
-    GGUF is joined once and not per run. The store is always local: an eval must not write
-    into, or be skewed by, a shared Chroma server.
+    Only the configured model cache is shared, so the packaged GGUF is joined once and not per
+    run. The store is always local: an eval must not write into, or be skewed by, a shared
+    Chroma server.
     """
     from qa import Dateline, load_settings
 
     home = load_settings(config, data_dir=data_dir, **overrides)
     tmp = Path(tempfile.mkdtemp(prefix="dateline-eval-"))
     try:
-        home.models_dir.mkdir(parents=True, exist_ok=True)
-        (tmp / "models").symlink_to(home.models_dir.resolve(), target_is_directory=True)
-        settings = load_settings(config, **{**overrides, "data_dir": tmp, "chroma_url": "",
-                                            "collection": f"eval-{uuid.uuid4().hex[:12]}"})
+        settings = load_settings(config, **{**overrides, "data_dir": tmp, "models_cache": home.models_dir,
+                                            "chroma_url": "", "collection": f"eval-{uuid.uuid4().hex[:12]}"})
         yield Dateline(settings)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
