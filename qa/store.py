@@ -88,7 +88,7 @@ class Store:
             raise EmbedderMismatchError(
                 f"collection {settings.collection!r} was built with embedder {stored!r}, "
                 f"but {embedder_name!r} is configured; re-ingest into a new collection "
-                f"(QA_COLLECTION) or run `qa reset` first"
+                f"(QA_COLLECTION) or delete {settings.chroma_dir} and ingest again"
             )
         self.vector_store = ChromaVectorStore(chroma_collection=self.collection)
         self.bm25 = BM25Side(settings.data_dir / "bm25" / settings.collection, self)
@@ -153,10 +153,6 @@ class Store:
         ids = self.collection.get(where={"doc_id": doc_id}, include=[])["ids"]
         self.delete_ids(ids)
         return len(ids)
-
-    def reset(self) -> None:
-        self.client.delete_collection(self.settings.collection)
-        shutil.rmtree(self.bm25.directory, ignore_errors=True)
 
 
 class BM25Side:
