@@ -112,7 +112,7 @@ def _with_dates(text: str, question: str, src: Source) -> tuple[str, list[dict]]
     found = resolve(src.quote or text, src.date)
     dates = [{"expression": d.expression, "date": d.date, "doc_id": src.doc_id} for d in found]
     if asks_when(question) and found:
-        in_answer = [d for d in resolve(text, src.date)] or found
+        in_answer = resolve(text, src.date) or found
         text = f"{text} ({in_answer[0].human()})"
     return text, dates
 
