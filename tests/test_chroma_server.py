@@ -2,8 +2,11 @@
 
 Same store code as the embedded PersistentClient, but every read and write crosses HTTP. Covers
 ingest / retrieve / re-ingest / delete, a server restart (data persists, a new instance's BM25
-side index agrees with Chroma), two instances with separate data dirs sharing one server (each
+side index agrees with Chroma, and it answers the deadline question with a citation — the one
+model call here), two instances with separate data dirs sharing one server (each
 sees the other's writes and rebuilds its BM25 index when the fingerprint moves), and a dead URL.
+The store tests (tests/test_store.py) and the bad-input fault suite (tests/test_faults.py) also
+run against a Chroma server: their `server` variants (`servers.STORE_MODES`, conftest `store_for`).
 """
 from __future__ import annotations
 
@@ -107,6 +110,12 @@ def test_data_survives_a_server_restart(chroma, tmp_path, models_cache):
     assert finds_deadline(after.retrieve(DEADLINE))
     after.store.bm25.sync()
     assert after.store.bm25.node_ids() == set(after.store.chunk_ids())
+
+    # the one model call of the server tests: a cited answer from what the restarted server holds
+    answer = after.ask(DEADLINE)
+    assert answer.status == "answered" and "April 26" in answer.answer, answer.raw_output
+    assert any(DEADLINE_QUOTE in c.passage and "April 26" in c.quote and c.chunk_id in ids
+               for c in answer.citations), answer.to_dict()["citations"]
 
     # the instance opened before the restart reconnects by itself
     assert before.sources() == sources and finds_deadline(before.retrieve(DEADLINE))

@@ -1,6 +1,7 @@
 """Fault suite (issue #6), the part without a server or an LLM: a few hundred bad and odd inputs
 are ingested in one go and every one of them must be accounted for — stored, or reported with
-its path and a reason — with nothing lost. Also: upload-name safety and the size/length limits.
+its path and a reason — with nothing lost, on the embedded store and on a real Chroma server
+(the `server` variant, marked e2e). Also: upload-name safety and the size/length limits.
 
 Run with `pytest -s tests/test_faults.py` to see the one-line summary.
 """
@@ -13,19 +14,27 @@ from pathlib import Path
 import pytest
 
 from qa import Dateline, UserError, load_settings
-from faultgen import Expect, generate  # tests/ is on sys.path (rootdir conftest, no package)
+from faultgen import generate  # tests/ is on sys.path (rootdir conftest, no package)
+from servers import STORE_MODES
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory, models_cache):
-    """Generate the inputs and ingest the whole tree once into a fresh store."""
-    base = tmp_path_factory.mktemp("faults")
-    root = base / "inputs"
-    expects = generate(root)
-    app = Dateline(load_settings(data_dir=base / "data", models_cache=models_cache))
+def inputs(tmp_path_factory):
+    """Generate the inputs once: (root folder, what each input must become)."""
+    root = tmp_path_factory.mktemp("faults") / "inputs"
+    return root, generate(root)
+
+
+@pytest.fixture(scope="module", params=STORE_MODES)
+def run(request, inputs, tmp_path_factory, models_cache, store_for):
+    """Ingest the whole tree once into a fresh store: embedded, and on a real Chroma server."""
+    root, expects = inputs
+    store = store_for(request.param)
+    app = Dateline(load_settings(data_dir=tmp_path_factory.mktemp("faults-data"), models_cache=models_cache,
+                                 **store))
     started = time.perf_counter()
     report = app.ingest([root])
-    return {"root": root, "expects": expects, "app": app, "report": report,
+    return {"root": root, "expects": expects, "app": app, "report": report, "mode": request.param,
             "seconds": time.perf_counter() - started}
 
 
@@ -40,11 +49,11 @@ def _short(items) -> str:
     return "\n".join(f"  {o} {k[:100]!r}" for o, k in sorted(items))
 
 
-def test_generator_covers_the_brief(run):
-    expects: list[Expect] = run["expects"]
-    files = [p for p in run["root"].rglob("*") if not p.is_dir() or p.is_symlink()]
+def test_generator_covers_the_brief(inputs):
+    root, expects = inputs
+    files = [p for p in root.rglob("*") if not p.is_dir() or p.is_symlink()]
     assert len(files) >= 200 and len(expects) >= 200
-    big = run["root"] / "11_big" / "fifty_mb.txt"
+    big = root / "11_big" / "fifty_mb.txt"
     assert big.stat().st_size == 50_000_000
 
 
@@ -104,7 +113,7 @@ def test_nothing_is_lost_and_stored_text_is_clean(run):
     failed = len(report.failed)
     summary = (f"faults: tried {len(expects)}, ingested {len(report.added)}, rejected {failed} (with reason), "
                f"skipped {len(report.skipped)}, lost {len(lost)}")
-    print(f"\n{summary}  [{len(report.added) + len(report.skipped) + failed} reported, "
+    print(f"\n{summary}  [{run['mode']} store: {len(report.added) + len(report.skipped) + failed} reported, "
           f"{len(ids)} chunks, ingest {run['seconds']:.1f} s]")
 
 

@@ -1,9 +1,16 @@
-"""Incremental ingest, delete, prune and crash repair against a real Chroma store (no LLM)."""
+"""Incremental ingest, delete, prune and crash repair against a real Chroma store (no LLM).
+
+Every test runs twice: on the embedded store and on a real Chroma server (`chroma run`, the
+`server` variant, marked e2e), where every read and write crosses HTTP.
+"""
 from __future__ import annotations
 
 import pytest
 
 from qa.errors import EmbedderMismatchError, UserError
+from servers import STORE_MODES
+
+pytestmark = pytest.mark.parametrize("store_mode", STORE_MODES)
 
 TASS = "000_c2d1f9452d830162"
 OTHER = "003_d38dc76a4702d5f4"
@@ -19,10 +26,11 @@ def _bm25_doc_ids(app) -> set[str]:
     return {cid.split("::")[0] for cid in app.store.bm25.node_ids()}
 
 
-def test_ingest_is_incremental(make_app, corpus_copy):
+def test_ingest_is_incremental(make_app, corpus_copy, store_mode):
     app = make_app()
     first = app.ingest([corpus_copy])
     assert sorted(first.added) == [TASS, OTHER] and not first.failed
+    assert app.settings.chroma_dir.exists() == (store_mode == "embedded")  # the server keeps its own files
     chunks = app.store.count()
     assert chunks == first.chunks_written > 2
 
@@ -30,13 +38,17 @@ def test_ingest_is_incremental(make_app, corpus_copy):
     assert again.added == [] and again.updated == [] and sorted(again.unchanged) == [TASS, OTHER]
     assert app.store.count() == chunks
 
+    old_ids = app.store.registry()[OTHER].chunk_ids
     path = corpus_copy / f"{OTHER}.txt"
     path.write_text(path.read_text(encoding="utf-8") + "\nA new closing sentence about the fund.\n", encoding="utf-8")
     edited = app.ingest([corpus_copy])
     assert edited.updated == [OTHER] and edited.unchanged == [TASS]
     registry = app.store.registry()
     assert all(e.complete for e in registry.values())  # old chunks of the edited article are gone
+    assert not old_ids & set(app.store.chunk_ids())
     assert any("new closing sentence" in n.get_content() for n in app.store.nodes_by_id(sorted(registry[OTHER].chunk_ids)))
+    app.store.bm25.sync()
+    assert app.store.bm25.node_ids() == set(app.store.chunk_ids())  # and from BM25
 
 
 def test_metadata_from_dateline(make_app, corpus_copy):
