@@ -1,7 +1,7 @@
 """Shared fixtures: a store per test in tmp_path, and one joined-model cache per session.
 
 `make_app` builds its store where `store_mode` says: "embedded" (a PersistentClient in the
-test's data dir) unless a test module parametrizes `store_mode` over `servers.STORE_MODES`; then
+test's data dir) unless a test module parametrizes `store_mode` over `servers.store_modes()`; then
 the "server" variant uses one real `chroma run` server shared by the session, with a collection
 of its own per test (the BM25 side index stays in the test's data dir).
 """
@@ -37,7 +37,7 @@ def corpus_copy(tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def store_mode() -> str:
-    """Overridden by `pytest.mark.parametrize("store_mode", STORE_MODES)` in the modules that run both."""
+    """Overridden by `pytest.mark.parametrize("store_mode", store_modes())` in the modules that run both."""
     return "embedded"
 
 

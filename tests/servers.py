@@ -16,11 +16,17 @@ import time
 from pathlib import Path
 
 import httpx
-import pytest
 
-# The store modes a test module can run in: `pytestmark = pytest.mark.parametrize("store_mode", STORE_MODES)`.
-# The server variant starts a real `chroma run`, so it carries the e2e mark (CI runs it).
-STORE_MODES = ["embedded", pytest.param("server", marks=pytest.mark.e2e)]
+
+def store_modes() -> list:
+    """The store modes a test module can run in: `pytest.mark.parametrize("store_mode", store_modes())`.
+
+    The server variant starts a real `chroma run`, so it carries the e2e mark (CI runs it). pytest
+    is imported here only, so scripts (evals/) can use the servers below without test tools.
+    """
+    import pytest
+
+    return ["embedded", pytest.param("server", marks=pytest.mark.e2e)]
 
 
 def free_port() -> int:

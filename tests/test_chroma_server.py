@@ -6,7 +6,7 @@ side index agrees with Chroma, and it answers the deadline question with a citat
 model call here), two instances with separate data dirs sharing one server (each
 sees the other's writes and rebuilds its BM25 index when the fingerprint moves), and a dead URL.
 The store tests (tests/test_store.py) and the bad-input fault suite (tests/test_faults.py) also
-run against a Chroma server: their `server` variants (`servers.STORE_MODES`, conftest `store_for`).
+run against a Chroma server: their `server` variants (`servers.store_modes()`, conftest `store_for`).
 """
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ import pytest
 
 from qa import Dateline, UserError, load_settings
 from faultgen import generate  # tests/ is on sys.path (rootdir conftest, no package)
-from servers import STORE_MODES
+from servers import store_modes
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +25,7 @@ def inputs(tmp_path_factory):
     return root, generate(root)
 
 
-@pytest.fixture(scope="module", params=STORE_MODES)
+@pytest.fixture(scope="module", params=store_modes())
 def run(request, inputs, tmp_path_factory, models_cache, store_for):
     """Ingest the whole tree once into a fresh store: embedded, and on a real Chroma server."""
     root, expects = inputs

@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 
 from qa.errors import EmbedderMismatchError, UserError
-from servers import STORE_MODES
+from servers import store_modes
 
-pytestmark = pytest.mark.parametrize("store_mode", STORE_MODES)
+pytestmark = pytest.mark.parametrize("store_mode", store_modes())
 
 TASS = "000_c2d1f9452d830162"
 OTHER = "003_d38dc76a4702d5f4"
