@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
 from qa.answer.compose import Answer, compose, not_found
+from qa.answer.crosscheck import other_article_passages, renumber
 from qa.answer.prompt import REPLY_GRAMMAR, build_messages
 from qa.config import Settings, load_settings
 from qa.errors import UserError
@@ -159,16 +160,30 @@ class Dateline:
             yield Event("answer", answer=not_found(question, passages, timings=timings, **extra))
             return
         output = ""
-        messages = build_messages(asked, passages)
-        for piece in self.llm.stream(messages, self.settings.max_answer_tokens, grammar=REPLY_GRAMMAR):
-            if not output:
-                timings["first_token_ms"] = round((time.perf_counter() - started) * 1000, 1)
-            output += piece
+        for output in self._drafts(asked, passages):
+            timings.setdefault("first_token_ms", round((time.perf_counter() - started) * 1000, 1))
             yield Event("draft", text=output)
+        min_relevance = self.settings.min_relevance
+        answer = compose(asked, passages, output, min_relevance=min_relevance)
+        others = other_article_passages(asked, passages, {c.doc_id for c in answer.citations}, min_relevance)
+        second = ""
+        if answer.status == "answered" and others:  # one article answered; does the other agree?
+            for second in self._drafts(asked, [passages[i] for i in others]):
+                yield Event("draft", text=f"{output}\n{second}")
+            second = renumber(second, others)
         timings["total_ms"] = round((time.perf_counter() - started) * 1000, 1)
-        answer = compose(asked, passages, output, timings=timings, **extra)
+        answer = compose(asked, passages, output, second_opinion=second, min_relevance=min_relevance,
+                         timings=timings, **extra)
         answer.question = question
         yield Event("answer", answer=answer)
+
+    def _drafts(self, question: str, passages) -> Iterator[str]:
+        """The model's reply about these passages, growing piece by piece."""
+        text = ""
+        for piece in self.llm.stream(build_messages(question, passages), self.settings.max_answer_tokens,
+                                     grammar=REPLY_GRAMMAR):
+            text += piece
+            yield text
 
     def ask(self, question: str, **kwargs) -> Answer:
         final = None

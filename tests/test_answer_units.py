@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from qa.answer.compose import NOT_FOUND, compose
+from qa.answer.crosscheck import addresses, other_article_passages, renumber
 from qa.answer.dates import asks_when, resolve
 from qa.answer.verify import find_quote, parse, supports, verify
 from qa.errors import ModelMissingError
@@ -72,6 +73,30 @@ def test_compose_flags_disagreeing_articles_and_cites_both():
     assert answer.status == "conflict" and answer.answer.startswith("The articles differ.")
     assert [c.doc_id for c in answer.citations] == ["tass", "other"]
     assert "[1]" in answer.answer and "[2]" in answer.answer
+
+
+def test_second_opinion_from_the_other_article_flags_a_disagreement():
+    a = "Three European diplomats felt Rubio's comments were mostly aimed at the Ukrainians."
+    b = "Trump warned the United States would disengage if Moscow or Kyiv made the process very difficult."
+    hits = _hits(a, b, doc_ids=["tass", "other"])
+    question = "Who was the warning aimed at?"
+    first = 'Quote [1]: "mostly aimed at the Ukrainians"\nAnswer: at the Ukrainians [1]'
+    # the second pass saw only passage 2, as its passage [1]
+    second = renumber('Quote [1]: "if Moscow or Kyiv made the process very difficult"\nAnswer: Moscow or Kyiv [1]', [1])
+    assert "[2]" in second
+    answer = compose(question, hits, first, second_opinion=second)
+    assert answer.status == "conflict" and [c.doc_id for c in answer.citations] == ["tass", "other"]
+    agreeing = renumber('Quote [1]: "if Moscow or Kyiv made the process very difficult"\nAnswer: the Ukrainians [1]', [1])
+    assert compose(question, hits, first, second_opinion=agreeing).status == "answered"
+
+
+def test_a_second_opinion_that_echoes_the_question_or_is_off_topic_does_not_count():
+    question = "Who was Rubio's warning aimed at?"
+    rubio = "Secretary of State Marco Rubio issued a similar warning during a press briefing."
+    assert not addresses(question, "Marco Rubio", rubio, 0.34)  # a name from the question, echoed
+    assert not addresses(question, "a press briefing", "The briefing was held in Paris.", 0.34)  # off topic
+    assert addresses(question, "either side", rubio + " if either side obstructs", 0.34)
+    assert other_article_passages(question, _hits(rubio, "Oil prices rose.", doc_ids=["a", "b"]), {"x"}, 0.34) == [0]
 
 
 def test_relative_dates_are_read_against_the_article_date():

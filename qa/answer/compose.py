@@ -10,9 +10,10 @@ from dataclasses import asdict, dataclass, field
 
 from llama_index.core.schema import NodeWithScore
 
+from qa.answer.crosscheck import addresses
 from qa.answer.dates import asks_when, resolve
 from qa.answer.text import content_terms
-from qa.answer.verify import Verified, parse, quoted_answer, quotes_of, verify
+from qa.answer.verify import Verified, parse, quoted_answer, quotes_of, sentences_around, verify
 
 NOT_FOUND = "Not found in the articles."
 
@@ -103,8 +104,14 @@ def _agree(a: str, b: str) -> bool:
     return overlap / min(len(ta), len(tb)) >= 0.5
 
 
-def _label(src: Source) -> str:
-    return src.source or src.title or src.doc_id
+def _label(src: Source, words: int = 8) -> str:
+    """How an article is named in an answer: its source, else its title cut short."""
+    if src.source:
+        return src.source
+    title = src.title.split()
+    if title:
+        return " ".join(title[:words]) + ("…" if len(title) > words else "")
+    return src.doc_id
 
 
 def _with_dates(text: str, question: str, src: Source) -> tuple[str, list[dict]]:
@@ -117,19 +124,33 @@ def _with_dates(text: str, question: str, src: Source) -> tuple[str, list[dict]]
     return text, dates
 
 
-def compose(question: str, passages: list[NodeWithScore], output: str, **extra) -> Answer:
-    texts = [hit.node.get_content() for hit in passages]
-    verified: list[Verified] = []
-    dropped: list[str] = []
+def _claims(question: str, texts: list[str], output: str, dropped: list[str]) -> list[Verified]:
+    verified = []
     for claim in parse(output):
         checked = verify(claim, question, texts)
         if checked is None:
             dropped.append(claim.answer)
         else:
             verified.append(checked)
+    return verified
+
+
+def compose(question: str, passages: list[NodeWithScore], output: str, *, second_opinion: str = "",
+            min_relevance: float = 0.34, **extra) -> Answer:
+    """The answer from the model's reply; `second_opinion` is a reply about another article's
+    passages (numbered as in `passages`), counted only when it addresses the question."""
+    texts = [hit.node.get_content() for hit in passages]
+    dropped: list[str] = []
+    doc_of = lambda v: str(passages[v.n - 1].node.metadata.get("doc_id"))  # noqa: E731
     per_doc: dict[str, Verified] = {}
-    for v in verified:  # first supported claim per article
-        per_doc.setdefault(str(passages[v.n - 1].node.metadata.get("doc_id")), v)
+    for v in _claims(question, texts, output, dropped):  # first supported claim per article
+        per_doc.setdefault(doc_of(v), v)
+    for v in _claims(question, texts, second_opinion, dropped) if second_opinion else []:
+        said_in = sentences_around(texts[v.n - 1], v.quote_start, v.quote_end)
+        if doc_of(v) not in per_doc and addresses(question, v.answer, said_in, min_relevance):
+            per_doc[doc_of(v)] = v
+            break
+    output = output + (f"\n{second_opinion}" if second_opinion else "")
     if not per_doc:
         quoted = quoted_answer(question, quotes_of(output), texts)
         if quoted is None:

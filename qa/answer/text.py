@@ -28,11 +28,11 @@ def normalise(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A light suffix stripper: enough to match 'signed'/'signing', 'talks'/'talk'."""
+    """A light suffix stripper: enough to match 'signed'/'signing', 'talks'/'talk', 'date'/'dated'."""
     for suffix in ("ing", "edly", "ed", "ies", "es", "s", "ly"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return word
+    return word[:-1] if word.endswith("e") and len(word) > 3 else word  # "date" like "dated"
 
 
 def words(text: str) -> list[str]:

@@ -105,6 +105,12 @@ def _sentences(passage: str):
             yield m.start() + lead, m.end(), m.group(0)
 
 
+def sentences_around(passage: str, start: int, end: int) -> str:
+    """The whole sentence(s) a span of the passage lies in."""
+    spans = [(a, b) for a, b, _ in _sentences(passage) if a < end and b > start]
+    return passage[spans[0][0] : spans[-1][1]] if spans else passage[start:end]
+
+
 def _near_copy(quote: str, passage: str, share: float = 0.8) -> tuple[int, int] | None:
     wanted = content_terms(quote)
     if len(wanted) < 4:
