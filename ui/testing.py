@@ -49,12 +49,16 @@ def wait_ready(base: str, proc: subprocess.Popen, log: Path, timeout: float) -> 
 
 @contextmanager
 def running_server(data_dir: Path, *, models_cache: Path | None = None, auth_token: str = "",
-                   timeout: float = 300) -> Iterator[str]:
-    """Yield the base URL of a fresh `qa serve` over the bundled corpus in `data_dir`."""
+                   timeout: float = 300, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Yield the base URL of a fresh `qa serve` over the bundled corpus in `data_dir`.
+
+    `env` adds settings, e.g. {"QA_CHROMA_URL": …} for a store on a Chroma server.
+    """
     data_dir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     env = {**os.environ, "QA_DATA_DIR": str(data_dir), "QA_AUTH_TOKEN": auth_token,
-           "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False", "GRADIO_ANALYTICS_ENABLED": "False"}
+           "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False", "GRADIO_ANALYTICS_ENABLED": "False",
+           **(env or {})}
     if models_cache:
         env["QA_MODELS_CACHE"] = str(models_cache)
     log = data_dir / "serve.log"
