@@ -15,7 +15,7 @@ from llama_index.core.vector_stores import FilterOperator, MetadataFilter, Metad
 
 from qa.answer.text import content_terms
 from qa.errors import UserError
-from qa.store import Store, drop_empty
+from qa.store import Store
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ class HybridRetriever:
         if sparse is None:
             return dense.retrieve(question)[:top_k]
         fused = QueryFusionRetriever(
-            [dense, _NonZero(sparse)],
+            [dense, sparse],
             llm=MockLLM(),
             mode="reciprocal_rerank",
             num_queries=1,
@@ -90,18 +90,3 @@ class HybridRetriever:
         )
         return fused.retrieve(question)
 
-
-class _NonZero:
-    """BM25 hits with a positive score only (padding and masked chunks score zero)."""
-
-    def __init__(self, retriever):
-        self._retriever = retriever
-
-    def retrieve(self, query):
-        return drop_empty(self._retriever.retrieve(query))
-
-    async def aretrieve(self, query):
-        return self.retrieve(query)
-
-    def __getattr__(self, name):
-        return getattr(self._retriever, name)

@@ -3,7 +3,9 @@
 Chroma holds every chunk with its article's metadata; the per-article registry (content hash,
 chunk count) is read back from those chunks, so there is no second ledger to drift. The BM25
 index is persisted with a fingerprint of the chunk ids it was built from and rebuilt whenever
-Chroma's ids differ — after a crash, an edit by another instance, or a server-side change.
+Chroma's ids differ — after a crash, an edit by another instance, or a server-side change. It
+keeps per chunk only the id and the few fields filters and the registry need (not the text), so
+hits are read back from Chroma.
 """
 from __future__ import annotations
 
@@ -15,13 +17,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from llama_index.core.schema import BaseNode, NodeWithScore
+from llama_index.core.schema import BaseNode, MetadataMode, NodeWithScore
 from llama_index.core.vector_stores.utils import metadata_dict_to_node
 
 from qa.config import Settings
 from qa.errors import EmbedderMismatchError, UserError
 
 PAGE = 5000  # chunks per Chroma read, so large stores are read in bounded memory
+
+# BM25 tokenizing: llama-index's BM25Retriever defaults, so its query side matches our corpus side.
+STEMMER, STOPWORDS, TOKEN_PATTERN = "english", "en", r"(?u)\b\w\w+\b"
+# Chunk metadata the BM25 corpus keeps: what Filters.keep and DocEntry read.
+LEAN_KEYS = ("doc_id", "sha256", "n_chunks", "title", "source", "date", "date_num", "path")
+CORPUS_FORMAT = "lean-1"  # in the manifest: an index persisted in another format is rebuilt
 
 
 def open_chroma_client(settings: Settings):
@@ -133,8 +141,13 @@ class Store:
         return self.collection.count()
 
     def nodes_by_id(self, ids: list[str]) -> list[BaseNode]:
+        """The stored chunks in the order asked for; ids no longer in Chroma are left out."""
+        if not ids:
+            return []
         got = self.collection.get(ids=ids, include=["metadatas", "documents"])
-        return [metadata_dict_to_node(m, text=d) for m, d in zip(got["metadatas"], got["documents"])]
+        nodes = {cid: metadata_dict_to_node(m, text=d)
+                 for cid, m, d in zip(got["ids"], got["metadatas"], got["documents"])}
+        return [nodes[cid] for cid in ids if cid in nodes]
 
     # --- writing ---------------------------------------------------------------------------
     def add_nodes(self, nodes: list[BaseNode]) -> None:
@@ -185,54 +198,76 @@ class BM25Side:
     def sync(self, force: bool = False) -> None:
         """Load the persisted index if it matches Chroma's ids, else rebuild it from Chroma."""
         with self._lock:
-            self._sync(force)
+            ids = self.store.chunk_ids()
+            if force or not self._adopt(ids):
+                self._rebuild()
 
-    def _sync(self, force: bool) -> None:
-        from llama_index.retrievers.bm25 import BM25Retriever
+    def _adopt(self, ids: list[str]) -> bool:
+        """Use the index in memory, or the persisted one, if it was built from these ids."""
+        fingerprint = self._fingerprint_of(ids)
+        if fingerprint != self._fingerprint:
+            manifest = self._manifest()
+            if manifest.get("fingerprint") != fingerprint or manifest.get("corpus") != CORPUS_FORMAT:
+                return False
+            if not ids:
+                self._bm25 = None
+            else:
+                from llama_index.retrievers.bm25 import BM25Retriever
 
-        ids = self.store.chunk_ids()
-        self._count = len(ids)
-        current = self._fingerprint_of(ids)
-        if not force and current == self._fingerprint:
-            return
-        if not force and self._manifest().get("fingerprint") == current:
-            if current == self._fingerprint_of([]):
-                self._bm25, self._fingerprint = None, current
-                return
-            try:
-                import bm25s
+                try:
+                    import bm25s
 
-                index = bm25s.BM25.load(str(self.directory), load_corpus=True, mmap=False, show_progress=False)
+                    index = bm25s.BM25.load(str(self.directory), load_corpus=True, mmap=False, show_progress=False)
+                except Exception:  # damaged files: the caller rebuilds or reads Chroma
+                    return False
                 self._bm25 = BM25Retriever(existing_bm25=index)
-                self._fingerprint = current
-                return
-            except Exception:  # damaged files: fall through to a rebuild
-                pass
-        self._rebuild(current)
+            self._fingerprint = fingerprint
+        self._count = len(ids)
+        return True
 
-    def _rebuild(self, fingerprint: str) -> None:
+    def _rebuild(self) -> None:
+        """Index Chroma page by page: per chunk only its tokens and a small corpus entry are kept
+        (llama-index's own corpus holds the text and a JSON copy of each node: GBs at 100k chunks)."""
+        import bm25s
+        import Stemmer
         from llama_index.retrievers.bm25 import BM25Retriever
 
-        nodes = [
-            metadata_dict_to_node(meta, text=doc)
-            for _, meta, doc in self.store.iter_chunks(include=["metadatas", "documents"])
-        ]
-        self._bm25 = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=10) if nodes else None
-        if self._bm25 is not None:
-            self._bm25.bm25.corpus = self._bm25.corpus  # as after a load, so retrievers can share it
+        corpus: list[dict] = []
+
+        def embed_texts() -> Iterator[str]:
+            for cid, meta, doc in self.store.iter_chunks(include=["metadatas", "documents"]):
+                corpus.append(_corpus_entry(cid, meta or {}))
+                # the text BM25Retriever would tokenize: the chunk with its embed metadata (title …)
+                yield metadata_dict_to_node(meta, text=doc).get_content(metadata_mode=MetadataMode.EMBED)
+
+        tokenizer = bm25s.tokenization.Tokenizer(
+            splitter=TOKEN_PATTERN, stopwords=STOPWORDS, stemmer=Stemmer.Stemmer(STEMMER)
+        )
+        # allow_empty=False: a chunk without tokens stays empty, as with bm25s.tokenize
+        token_ids = list(tokenizer.streaming_tokenize(embed_texts(), allow_empty=False))
+        retriever = None
+        if corpus:
+            index = bm25s.BM25()
+            index.index((token_ids, tokenizer.get_vocab_dict()), show_progress=False)
+            index.corpus = corpus
+            retriever = BM25Retriever(existing_bm25=index)
+        self._bm25 = retriever  # queries keep the old index until here
+        ids = [c["node_id"] for c in corpus]
+        fingerprint = self._fingerprint_of(ids)  # of what was indexed, should Chroma change meanwhile
         tmp = self.directory.with_name(self.directory.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         if self._bm25 is not None:
             self._bm25.persist(str(tmp), show_progress=False)
-        (tmp / "manifest.json").write_text(json.dumps({"fingerprint": fingerprint, "chunks": len(nodes)}))
+        manifest = {"fingerprint": fingerprint, "chunks": len(ids), "corpus": CORPUS_FORMAT}
+        (tmp / "manifest.json").write_text(json.dumps(manifest))
         old = self.directory.with_name(self.directory.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if self.directory.exists():
             self.directory.rename(old)
         tmp.rename(self.directory)  # the manifest and the index appear together
         shutil.rmtree(old, ignore_errors=True)
-        self._fingerprint = fingerprint
+        self._fingerprint, self._count = fingerprint, len(ids)
 
     @property
     def size(self) -> int:
@@ -241,8 +276,9 @@ class BM25Side:
     def node_ids(self) -> set[str]:
         return {c["node_id"] for c in self._bm25.corpus} if self._bm25 is not None else set()
 
-    def retriever(self, top_k: int, keep=None):
+    def retriever(self, top_k: int, keep=None) -> BM25Hits | None:
         """A BM25 retriever over the shared index; `keep(metadata) -> bool` filters chunks."""
+        import Stemmer
         from llama_index.retrievers.bm25 import BM25Retriever
 
         if self._bm25 is None:
@@ -252,13 +288,36 @@ class BM25Side:
             mask = [int(keep(c)) for c in self._bm25.corpus]
             if not any(mask):
                 return None
-        return BM25Retriever(
+        return BM25Hits(BM25Retriever(
             existing_bm25=self._bm25.bm25,
             similarity_top_k=min(top_k, self.size),
             corpus_weight_mask=mask,
-        )
+            stemmer=Stemmer.Stemmer(STEMMER),
+            token_pattern=TOKEN_PATTERN,
+        ), self.store)
 
 
-def drop_empty(nodes: list[NodeWithScore]) -> list[NodeWithScore]:
-    """BM25 pads with zero-score hits (and masked-out chunks score zero)."""
-    return [n for n in nodes if (n.score or 0) > 0]
+def _corpus_entry(chunk_id: str, meta: dict) -> dict:
+    """The chunk id, the id-only node JSON BM25Retriever builds each hit from, and LEAN_KEYS."""
+    return {"node_id": chunk_id, "_node_content": json.dumps({"id_": chunk_id}),
+            **{k: meta[k] for k in LEAN_KEYS if k in meta}}
+
+
+class BM25Hits:
+    """BM25 hits as the full chunks from Chroma (one read per query), positive scores only: the
+    corpus has no text, and BM25 pads with zero-score hits (masked-out chunks score zero too)."""
+
+    def __init__(self, retriever, store: Store):
+        self._retriever = retriever
+        self._store = store
+
+    def retrieve(self, query) -> list[NodeWithScore]:
+        hits = [h for h in self._retriever.retrieve(query) if (h.score or 0) > 0]
+        nodes = {n.node_id: n for n in self._store.nodes_by_id([h.node.node_id for h in hits])}
+        return [NodeWithScore(node=nodes[h.node.node_id], score=h.score) for h in hits if h.node.node_id in nodes]
+
+    async def aretrieve(self, query) -> list[NodeWithScore]:
+        return self.retrieve(query)
+
+    def __getattr__(self, name):
+        return getattr(self._retriever, name)

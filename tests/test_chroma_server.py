@@ -60,9 +60,9 @@ def spy_rebuilds(app: Dateline) -> list[str]:
     calls: list[str] = []
     original = bm25._rebuild
 
-    def rebuild(fingerprint: str) -> None:
-        calls.append(fingerprint)
-        original(fingerprint)
+    def rebuild() -> None:
+        original()
+        calls.append(bm25._fingerprint)  # of the ids it indexed
 
     bm25._rebuild = rebuild
     return calls

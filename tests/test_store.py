@@ -147,3 +147,48 @@ def test_retrieval_finds_the_deadline_passage(make_app, corpus_copy):
     app.ingest([corpus_copy])
     hits = app.retrieve("What deadline was set for the fund agreement?", k=4)
     assert any("finalising the agreement by April 26" in h.node.get_content() for h in hits)
+
+
+def test_lean_bm25_side_retrieves_what_stock_llama_index_does(make_app, corpus_copy):
+    """The BM25 side keeps no text: its hits, read back from Chroma, and the fused results must be
+    exactly those of llama-index's own BM25Retriever over full nodes (the code before the lean side)."""
+    from llama_index.core.llms import MockLLM
+    from llama_index.core.retrievers import QueryFusionRetriever, VectorIndexRetriever
+    from llama_index.retrievers.bm25 import BM25Retriever
+
+    from evals.goldset import load_gold
+    from qa import Filters
+
+    app = make_app()
+    app.ingest([corpus_copy])
+    app.store.bm25.sync()
+    nodes = app.store.nodes_by_id(app.store.chunk_ids())  # Chroma's order, as the side indexes them
+    stock = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=len(nodes))
+
+    class StockSparse:  # the stock retriever, zero scores dropped (what the hybrid used before)
+        def __init__(self, top_k, mask):
+            self.inner = BM25Retriever(existing_bm25=stock.bm25, similarity_top_k=top_k, corpus_weight_mask=mask)
+            self.inner.corpus = stock.corpus
+
+        def retrieve(self, query):
+            return [h for h in self.inner.retrieve(query) if (h.score or 0) > 0]
+
+    def same(got, want):
+        assert [h.node.node_id for h in got] == [h.node.node_id for h in want]
+        assert [h.score for h in got] == pytest.approx([h.score for h in want])
+        assert [h.node.model_dump() for h in got] == [h.node.model_dump() for h in want]  # text, metadata, all
+
+    questions = [item.question for item in load_gold("evals/gold/seed.jsonl")] + ["Rubio warning", "zzzz"]
+    settings = app.settings
+    candidates = min(settings.candidates, len(nodes))
+    for filters in (Filters(), Filters(source="TASS"), Filters(since="2025-04-01")):
+        mask = [int(filters.keep(c)) for c in stock.corpus] if filters.active else None
+        for question in questions:
+            sparse = app.store.bm25.retriever(len(nodes), keep=filters.keep if filters.active else None)
+            same(sparse.retrieve(question) if sparse else [], StockSparse(len(nodes), mask).retrieve(question))
+            dense = VectorIndexRetriever(index=app.retriever.index, similarity_top_k=settings.candidates,
+                                         filters=filters.to_llama())
+            before = QueryFusionRetriever([dense, StockSparse(candidates, mask)], llm=MockLLM(), mode="reciprocal_rerank",
+                                          num_queries=1, similarity_top_k=settings.top_k, use_async=False)
+            same(app.retrieve(question, filters), before.retrieve(question))
+
