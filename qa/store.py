@@ -5,7 +5,7 @@ chunk count) is read back from those chunks, so there is no second ledger to dri
 index is persisted with a fingerprint of the chunk ids it was built from and rebuilt whenever
 Chroma's ids differ — after a crash, an edit by another instance, or a server-side change. It
 keeps per chunk only the id and the few fields filters and the registry need (not the text), so
-hits are read back from Chroma.
+hits are read back from Chroma and the registry can be answered without reading Chroma's metadata.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import hashlib
 import json
 import shutil
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -117,10 +118,16 @@ class Store:
     def chunk_ids(self) -> list[str]:
         return [cid for cid, _, _ in self.iter_chunks(include=[])]
 
-    def registry(self) -> dict[str, DocEntry]:
+    def registry(self, from_chroma: bool = False) -> dict[str, DocEntry]:
+        """Per-article entries: from the BM25 corpus when it was built from exactly Chroma's current
+        ids (an id read instead of every chunk's metadata), else — or when asked — from Chroma."""
+        corpus = None if from_chroma else self.bm25.current_corpus()
+        if corpus is not None:
+            rows = ((c["node_id"], c) for c in corpus)
+        else:
+            rows = ((cid, meta or {}) for cid, meta, _ in self.iter_chunks(include=["metadatas"]))
         docs: dict[str, DocEntry] = {}
-        for cid, meta, _ in self.iter_chunks(include=["metadatas"]):
-            meta = meta or {}
+        for cid, meta in rows:
             doc_id = str(meta.get("doc_id", ""))
             entry = docs.get(doc_id)
             if entry is None:
@@ -155,12 +162,14 @@ class Store:
         vectors = self.embed_model.get_text_embedding_batch(texts)
         for node, vector in zip(nodes, vectors):
             node.embedding = vector
-        self.vector_store.add(nodes)
+        with self.bm25.writing():
+            self.vector_store.add(nodes)
 
     def delete_ids(self, ids: list[str]) -> None:
         ids = list(ids)
-        for i in range(0, len(ids), PAGE):
-            self.collection.delete(ids=ids[i : i + PAGE])
+        with self.bm25.writing():
+            for i in range(0, len(ids), PAGE):
+                self.collection.delete(ids=ids[i : i + PAGE])
 
     def delete_doc(self, doc_id: str) -> int:
         ids = self.collection.get(where={"doc_id": doc_id}, include=[])["ids"]
@@ -202,6 +211,14 @@ class BM25Side:
             if force or not self._adopt(ids):
                 self._rebuild()
 
+    def current_corpus(self) -> list[dict] | None:
+        """The corpus if the index was built from exactly Chroma's current ids, else None. Never
+        rebuilds: a caller in the middle of an ingest reads Chroma instead."""
+        with self._lock:
+            if not self._adopt(self.store.chunk_ids()):
+                return None
+            return self._bm25.corpus if self._bm25 is not None else []
+
     def _adopt(self, ids: list[str]) -> bool:
         """Use the index in memory, or the persisted one, if it was built from these ids."""
         fingerprint = self._fingerprint_of(ids)
@@ -224,6 +241,17 @@ class BM25Side:
             self._fingerprint = fingerprint
         self._count = len(ids)
         return True
+
+    @contextmanager
+    def writing(self):
+        """Around every Chroma write of this process: no index may be built from a half-written
+        state, and none persisted before the write stays valid. Else a process killed before its
+        next sync could leave a manifest that matches again once the ids are back to the same set
+        with other metadata (an article deleted, then ingested again from another path)."""
+        with self._lock:
+            (self.directory / "manifest.json").unlink(missing_ok=True)
+            self._fingerprint = None
+            yield
 
     def _rebuild(self) -> None:
         """Index Chroma page by page: per chunk only its tokens and a small corpus entry are kept

@@ -192,3 +192,31 @@ def test_lean_bm25_side_retrieves_what_stock_llama_index_does(make_app, corpus_c
                                           num_queries=1, similarity_top_k=settings.top_k, use_async=False)
             same(app.retrieve(question, filters), before.retrieve(question))
 
+
+def test_registry_from_the_bm25_side_only_while_it_matches_chroma(make_app, corpus_copy):
+    app = make_app()
+    app.ingest([corpus_copy])
+    assert app.store.bm25.current_corpus() is not None
+    assert app.store.registry() == app.store.registry(from_chroma=True)
+    victim = sorted(app.store.registry()[TASS].chunk_ids)[:1]
+    app.store.collection.delete(ids=victim)  # behind the side's back: it no longer matches
+    assert app.store.bm25.current_corpus() is None
+    assert not app.store.registry()[TASS].complete  # read from Chroma
+    assert app.store.registry() == app.store.registry(from_chroma=True)
+
+
+def test_a_write_invalidates_the_persisted_bm25_side(make_app, corpus_copy):
+    """Killed between a write and the BM25 sync: the same ids stored again with other metadata must
+    not be answered from the old side index (a fingerprint covers ids, not metadata)."""
+    app = make_app()
+    app.ingest([corpus_copy])
+    nodes = app.store.nodes_by_id(sorted(app.store.registry()[TASS].chunk_ids))
+    app.store.delete_ids([n.node_id for n in nodes])  # e.g. `qa delete`, killed before its sync
+    for node in nodes:
+        node.metadata["path"] = "/elsewhere/tass.txt"
+    app.store.add_nodes(nodes)  # the same chunk ids are back, from another path
+    fresh = make_app()
+    assert fresh.store.registry()[TASS].path == "/elsewhere/tass.txt"
+    fresh.store.bm25.sync()
+    assert fresh.store.bm25.current_corpus() is not None
+    assert fresh.store.registry()[TASS].path == "/elsewhere/tass.txt"

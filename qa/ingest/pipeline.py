@@ -2,8 +2,9 @@
 
 Every step is safe to interrupt. Chunk ids are deterministic (doc id + content hash + index), a
 changed article's new chunks are written before its old ones are deleted, and the registry is
-read back from Chroma itself, so a re-run after a crash repairs half-written articles and ends
-in the same store as a clean ingest.
+read back from Chroma itself (or from the BM25 side only when it was built from exactly Chroma's
+current ids), so a re-run after a crash repairs half-written articles and ends in the same store
+as a clean ingest.
 """
 from __future__ import annotations
 
@@ -71,7 +72,7 @@ def ingest(
 ) -> IngestReport:
     sources = [Path(s) for s in sources]
     roots = [s.resolve() for s in sources]
-    registry = store.registry()
+    registry = store.registry(from_chroma=prune)  # pruning deletes by stored path: read it from the source
     report = IngestReport()
     seen_ids: set[str] = set()
     seen_hashes: dict[str, str] = {}
