@@ -25,6 +25,7 @@ from qa.config import Settings
 from qa.errors import EmbedderMismatchError, UserError
 
 PAGE = 5000  # chunks per Chroma read, so large stores are read in bounded memory
+ID_PAGE = 100_000  # ids only: ~10 MB a read; each offset read rescans, 5,000 a page took 1.2 s at 100k
 
 # BM25 tokenizing: llama-index's BM25Retriever defaults, so its query side matches our corpus side.
 STEMMER, STOPWORDS, TOKEN_PATTERN = "english", "en", r"(?u)\b\w\w+\b"
@@ -103,20 +104,20 @@ class Store:
         self.bm25 = BM25Side(settings.data_dir / "bm25" / settings.collection, self)
 
     # --- reading ---------------------------------------------------------------------------
-    def iter_chunks(self, include: list[str]) -> Iterator[tuple[str, dict | None, str | None]]:
+    def iter_chunks(self, include: list[str], page_size: int = PAGE) -> Iterator[tuple[str, dict | None, str | None]]:
         offset = 0
         while True:
-            page = self.collection.get(include=include, limit=PAGE, offset=offset)
+            page = self.collection.get(include=include, limit=page_size, offset=offset)
             ids = page["ids"]
             metas = page.get("metadatas") or [None] * len(ids)
             docs = page.get("documents") or [None] * len(ids)
             yield from zip(ids, metas, docs)
-            if len(ids) < PAGE:
+            if len(ids) < page_size:
                 return
-            offset += PAGE
+            offset += page_size
 
     def chunk_ids(self) -> list[str]:
-        return [cid for cid, _, _ in self.iter_chunks(include=[])]
+        return [cid for cid, _, _ in self.iter_chunks(include=[], page_size=ID_PAGE)]
 
     def registry(self, from_chroma: bool = False) -> dict[str, DocEntry]:
         """Per-article entries: from the BM25 corpus when it was built from exactly Chroma's current
