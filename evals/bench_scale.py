@@ -20,6 +20,8 @@ Each mode is measured by fresh worker processes that use only the public API
 
 ingest worker: seconds, chunks/s, this process's RSS sampled every 0.2 s and read at 25/50/75/100%
 of the articles, the BM25 side index build at the end of the ingest (time and memory).
+no-op worker: the same ingest again in a fresh process (nothing changed: what `qa ingest` costs when
+the articles are already stored), then the article registry from the BM25 side and read from Chroma.
 query worker: opening the store (BM25 index load incl. the id fingerprint check, and its memory),
 then dense (Chroma, top `candidates`), BM25 (top `candidates`) and fused hybrid retrieval
 (`app.retrieve(q)`, top_k) timed per question, interleaved, over the questions of --gold; hit@3 of
@@ -231,6 +233,25 @@ def worker_ingest(args) -> dict:
     }
 
 
+def worker_noop(args) -> dict:
+    """A fresh process re-ingests the unchanged data set (as `qa ingest` would), then reads the registry."""
+    sampler = RssSampler(os.getpid()).start()
+    app = _open_app(args)
+    app.embedder, app.store
+    t = time.perf_counter()
+    report = app.ingest([args.dataset])
+    noop_s = time.perf_counter() - t
+    assert not report.changed, "a re-ingest of unchanged articles changed the store"
+    timed = {}
+    for name, kwargs in (("registry_s", {}), ("registry_chroma_s", {"from_chroma": True})):
+        t = time.perf_counter()
+        articles = len(app.store.registry(**kwargs))
+        timed[name] = round(time.perf_counter() - t, 2)
+    sampler.stop()
+    return {"noop_reingest_s": round(noop_s, 1), "unchanged": len(report.unchanged), "articles": articles,
+            **timed, "peak_rss_mb": mb(sampler.peak())}
+
+
 def worker_query(args) -> dict:
     from llama_index.core.retrievers import VectorIndexRetriever
 
@@ -345,6 +366,9 @@ def bench_mode(mode: str, work: Path, dataset: Path, info: dict, args) -> dict:
             srv["rss_growth_25_to_100_mb"] = mb(srv["rss_marks_mb"]["100"] - srv["rss_marks_mb"]["25"])
             srv["peak_rss_ingest_mb"] = mb(sampler.peak(ingest["t_start"], ingest["t_end"]))
             srv["rss_after_ingest_mb"] = mb(sampler.now())
+        print(f"[{mode}] no-op re-ingest …", flush=True)
+        result["noop"], result["noop_phase"] = run_worker("noop", mode, common, work / f"{mode}-noop.json")
+        print(f"[{mode}] no-op: {json.dumps(result['noop'])}", flush=True)
         print(f"[{mode}] retrieval …", flush=True)
         query, phase = run_worker("query", mode, common, work / f"{mode}-query.json")
         result["query"], result["query_phase"] = query, phase
@@ -408,6 +432,10 @@ def summary_rows(result: dict) -> list[tuple[str, ...]]:
             lambda m: " / ".join(f"{m['server']['rss_marks_mb'][str(k)]:.0f}" for k in MARKS)),
         row("Chroma server peak RSS: ingest / queries (MB)",
             lambda m: f"{m['server']['peak_rss_ingest_mb']:.0f} / {m['server']['peak_rss_query_mb']:.0f}"),
+        row("no-op re-ingest, fresh process (peak RSS)",
+            lambda m: f"{m['noop']['noop_reingest_s']:.1f} s ({m['noop']['peak_rss_mb']:.0f} MB)"),
+        row("article registry: from the BM25 side / read from Chroma",
+            lambda m: f"{m['noop']['registry_s']:.2f} s / {m['noop']['registry_chroma_s']:.1f} s"),
         row("BM25 index load at open (incl. id fingerprint)",
             lambda m: f"{m['query']['bm25_load_s']:.1f} s, +{m['query']['bm25_rss_mb']:.0f} MB RSS"),
         row("Dateline RSS when serving queries (MB)", lambda m: f"{m['query']['peak_rss_mb']:.0f}"),
@@ -450,7 +478,7 @@ def main() -> None:
     parser.add_argument("--out", default="evals/results/bench_scale.json")
     parser.add_argument("--workdir", help="keep data, stores and logs here (default: a temp dir, removed)")
     # worker side (internal)
-    parser.add_argument("--worker", choices=["ingest", "query"], help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=["ingest", "noop", "query"], help=argparse.SUPPRESS)
     parser.add_argument("--worker-out", help=argparse.SUPPRESS)
     parser.add_argument("--mode", help=argparse.SUPPRESS)
     parser.add_argument("--dataset", help=argparse.SUPPRESS)
@@ -460,7 +488,7 @@ def main() -> None:
     args = parser.parse_args()
 
     if args.worker:
-        out = (worker_ingest if args.worker == "ingest" else worker_query)(args)
+        out = {"ingest": worker_ingest, "noop": worker_noop, "query": worker_query}[args.worker](args)
         Path(args.worker_out).write_text(json.dumps(out))
         return
 
