@@ -10,6 +10,7 @@ ask (and the stock llama-index baseline) -> scored records -> metrics -> report 
 """
 from __future__ import annotations
 
+import json
 import os
 import platform
 import shutil
@@ -35,7 +36,8 @@ def main(args) -> int:
 
     try:
         report = run_eval(args.gold, args.corpus, limit=args.limit, baseline=args.baseline,
-                          config=getattr(args, "config", None), data_dir=getattr(args, "data_dir", None))
+                          config=getattr(args, "config", None), data_dir=getattr(args, "data_dir", None),
+                          partial=Path(args.out) / "records.partial.jsonl")
     except GoldError as exc:
         raise UserError(str(exc)) from exc
     paths = write_report(report, args.out)
@@ -47,10 +49,12 @@ def main(args) -> int:
 
 def run_eval(gold: str | Path, corpus: str | Path, *, limit: int | None = None, baseline: bool = False,
              config: str | None = None, data_dir: str | None = None, progress: bool = True,
-             **overrides) -> dict:
+             partial: Path | None = None, **overrides) -> dict:
     """Run a gold set over a corpus and return the whole report as a dict (see report.json).
 
     ``overrides`` are Settings fields (e.g. model_preset="small"), as for `load_settings`.
+    ``partial``: each record is also appended there as it is made, so an interrupted long run
+    keeps what it measured.
     """
     from tqdm import tqdm
 
@@ -63,10 +67,16 @@ def run_eval(gold: str | Path, corpus: str | Path, *, limit: int | None = None, 
         records: dict[str, list[dict]] = {"dateline": []}
         if stock:
             records["baseline"] = []
+        if partial:
+            partial.parent.mkdir(parents=True, exist_ok=True)
+            partial.write_text("")
         for item in tqdm(items, desc="eval", unit=" q", file=sys.stderr, disable=not progress):
             records["dateline"].append(ask_dateline(app, item))
             if stock:
                 records["baseline"].append(ask_baseline(stock, item))
+            if partial:
+                with partial.open("a", encoding="utf-8") as f:
+                    f.write(json.dumps({name: recs[-1] for name, recs in records.items()}, ensure_ascii=False) + "\n")
         setup = describe(app, gold, corpus, limit, baseline)
     return {
         **setup,
