@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     n_ctx: int = 2048
     n_threads: int = 0  # 0 -> all cores
     max_answer_tokens: int = 140
+    second_opinion: bool = False  # ask again over the other article's passages (see crosscheck.py)
 
     # --- retrieval -----------------------------------------------------------------------
     top_k: int = 3  # passages shown to the model

@@ -167,7 +167,7 @@ class Dateline:
         answer = compose(asked, passages, output, min_relevance=min_relevance)
         others = other_article_passages(asked, passages, {c.doc_id for c in answer.citations}, min_relevance)
         second = ""
-        if answer.status == "answered" and others:  # one article answered; does the other agree?
+        if self.settings.second_opinion and answer.status == "answered" and others:  # does the other article agree?
             for second in self._drafts(asked, [passages[i] for i in others]):
                 yield Event("draft", text=f"{output}\n{second}")
             second = renumber(second, others)
