@@ -169,7 +169,6 @@ def test_kill_9_during_ingest_then_rerun_matches_a_clean_ingest(bbc300, tmp_path
     rows, landed = [], {}
     for trial in range(TRIALS):
         data = tmp_path / f"trial{trial}"
-        kills = 2 if trial >= TRIALS - DOUBLE_KILLS else 1
         # Seeded delays over the phases of the clean run: one kill in start-up, one while the first
         # batch is read and embedded, stratified kills over the batch writes, one in the BM25 build,
         # and the last trials killed twice during the writes (the second run has less left to do).
