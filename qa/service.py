@@ -12,7 +12,7 @@ from typing import Callable, Iterable, Iterator
 
 from qa.answer.compose import Answer, compose, not_found
 from qa.answer.crosscheck import other_article_passages, renumber
-from qa.answer.prompt import REPLY_GRAMMAR, build_messages
+from qa.answer.prompt import QUOTE_FIRST_GRAMMAR, REPLY_GRAMMAR, build_messages
 from qa.config import Settings, load_settings
 from qa.errors import UserError
 from qa.ingest.pipeline import IngestReport, ingest
@@ -177,11 +177,19 @@ class Dateline:
         answer.question = question
         yield Event("answer", answer=answer)
 
+    def _reply_grammar(self) -> str:
+        if self.settings.llm == "packaged":
+            from qa.models.packaged import PRESETS
+
+            if PRESETS[self.settings.model_preset].quote_first:
+                return QUOTE_FIRST_GRAMMAR
+        return REPLY_GRAMMAR
+
     def _drafts(self, question: str, passages) -> Iterator[str]:
         """The model's reply about these passages, growing piece by piece."""
         text = ""
         for piece in self.llm.stream(build_messages(question, passages), self.settings.max_answer_tokens,
-                                     grammar=REPLY_GRAMMAR):
+                                     grammar=self._reply_grammar()):
             text += piece
             yield text
 

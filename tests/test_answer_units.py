@@ -149,3 +149,12 @@ def test_declined_answer_with_a_matching_quote_is_shown_as_a_quotation():
     assert answer.status == "answered" and "Dmitry Peskov" in answer.answer and answer.answer.endswith("[1].")
     off_topic = compose("Where will the next round of peace talks be held?", _hits(peskov), out)
     assert off_topic.status == "not_found"
+
+
+def test_the_small_preset_must_quote_before_it_may_refuse():
+    from qa import Dateline
+    from qa.answer.prompt import QUOTE_FIRST_GRAMMAR, REPLY_GRAMMAR
+
+    assert "notfound" not in QUOTE_FIRST_GRAMMAR.split("\n")[1] and "| notfound" in REPLY_GRAMMAR
+    assert Dateline(model_preset="small")._reply_grammar() == QUOTE_FIRST_GRAMMAR
+    assert Dateline(model_preset="base")._reply_grammar() == REPLY_GRAMMAR

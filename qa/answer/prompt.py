@@ -24,6 +24,8 @@ SYSTEM = (
 
 # For backends that support it (llama.cpp), the reply is held to this shape: at most two
 # quote/answer pairs, quotes short enough that the answer line is reached within the token budget.
+# QUOTE_FIRST_GRAMMAR has no refusal branch: the 0.5B model took "Answer: NOT FOUND" for 52 of 54
+# seed questions; made to quote first it answered 42% (refusals then come from verification).
 REPLY_GRAMMAR = r"""
 root ::= pair ("\n" pair)? | notfound
 notfound ::= "Answer: NOT FOUND"
@@ -31,6 +33,7 @@ pair ::= "Quote [" [1-9] "]: " qchar{8,200} "\nAnswer: " achar{1,100}
 qchar ::= [^\n]
 achar ::= [^\n]
 """
+QUOTE_FIRST_GRAMMAR = REPLY_GRAMMAR.replace(" | notfound", "", 1)
 
 
 # An article line that looks like our reply format ("Quote [1]:", "Answer:") is defused, so an
