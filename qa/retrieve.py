@@ -23,6 +23,7 @@ class Filters:
     source: str = ""
     since: str = ""  # ISO date, inclusive
     until: str = ""
+    doc_id: str = ""  # one article only (comparison mode asks each article on its own)
 
     @staticmethod
     def _num(value: str, flag: str) -> int:
@@ -36,6 +37,8 @@ class Filters:
         filters = []
         if self.source:
             filters.append(MetadataFilter(key="source", value=self.source, operator=FilterOperator.EQ))
+        if self.doc_id:
+            filters.append(MetadataFilter(key="doc_id", value=self.doc_id, operator=FilterOperator.EQ))
         if self.since:
             filters.append(MetadataFilter(key="date_num", value=self._num(self.since, "--since"), operator=FilterOperator.GTE))
         if self.until:
@@ -44,6 +47,8 @@ class Filters:
 
     def keep(self, meta: dict) -> bool:
         if self.source and meta.get("source") != self.source:
+            return False
+        if self.doc_id and meta.get("doc_id") != self.doc_id:
             return False
         date_num = int(meta.get("date_num") or 0)
         if self.since and date_num < self._num(self.since, "--since"):
@@ -54,7 +59,7 @@ class Filters:
 
     @property
     def active(self) -> bool:
-        return bool(self.source or self.since or self.until)
+        return bool(self.source or self.since or self.until or self.doc_id)
 
 
 def relevance(question: str, passage: str) -> float:

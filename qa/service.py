@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Iterator
 
 from qa.answer.compose import Answer, compose, not_found
-from qa.answer.crosscheck import other_article_passages, renumber
+from qa.answer.crosscheck import asks_across_articles, for_one_article, leading_articles, other_article_passages, renumber
 from qa.answer.prompt import QUOTE_FIRST_GRAMMAR, REPLY_GRAMMAR, build_messages
 from qa.config import Settings, load_settings
 from qa.errors import UserError
@@ -150,32 +150,63 @@ class Dateline:
         asked = self.standalone(question, history)
         t0 = time.perf_counter()
         passages = self.retrieve(asked, filters, k)
+        groups = self.per_article(asked, filters, k) if asks_across_articles(asked) else []
+        if groups:  # comparison mode: the model reads each article on its own
+            passages = [hit for group in groups for hit in group]
         timings = {"retrieval_ms": round((time.perf_counter() - t0) * 1000, 1)}
         extra = {"standalone_question": asked if asked != question else "", "model": self.llm_description(),
                  "retrieved": [{"chunk_id": p.node.node_id, "doc_id": p.node.metadata.get("doc_id"),
                                 "score": p.score} for p in passages]}
-        best = max((relevance(asked, p.node.get_content(metadata_mode="embed")) for p in passages), default=0.0)
-        if best < self.settings.min_relevance:  # nothing on topic: refuse without the model
+        min_relevance = self.settings.min_relevance
+        if self._best_relevance(asked, passages) < min_relevance:  # nothing on topic: refuse without the model
             timings["total_ms"] = round((time.perf_counter() - started) * 1000, 1)
             yield Event("answer", answer=not_found(question, passages, timings=timings, **extra))
             return
         output = ""
-        for output in self._drafts(asked, passages):
+        replies = self._replies(for_one_article(asked), groups, QUOTE_FIRST_GRAMMAR) if groups else self._drafts(asked, passages)
+        for output in replies:
             timings.setdefault("first_token_ms", round((time.perf_counter() - started) * 1000, 1))
             yield Event("draft", text=output)
-        min_relevance = self.settings.min_relevance
-        answer = compose(asked, passages, output, min_relevance=min_relevance)
-        others = other_article_passages(asked, passages, {c.doc_id for c in answer.citations}, min_relevance)
         second = ""
-        if self.settings.second_opinion and answer.status == "answered" and others:  # does the other article agree?
-            for second in self._drafts(asked, [passages[i] for i in others]):
-                yield Event("draft", text=f"{output}\n{second}")
-            second = renumber(second, others)
+        if self.settings.second_opinion and not groups:  # does the other article agree?
+            answer = compose(asked, passages, output, min_relevance=min_relevance)
+            others = other_article_passages(asked, passages, {c.doc_id for c in answer.citations}, min_relevance)
+            if answer.status == "answered" and others:
+                for second in self._drafts(asked, [passages[i] for i in others]):
+                    yield Event("draft", text=f"{output}\n{second}")
+                second = renumber(second, others)
         timings["total_ms"] = round((time.perf_counter() - started) * 1000, 1)
         answer = compose(asked, passages, output, second_opinion=second, min_relevance=min_relevance,
-                         timings=timings, **extra)
+                         compare=bool(groups), timings=timings, **extra)
         answer.question = question
         yield Event("answer", answer=answer)
+
+    def per_article(self, question: str, filters: Filters = Filters(), k: int | None = None) -> list[list]:
+        """Comparison mode's passages: the two leading articles' own best passages, when both are on topic."""
+        wide = self.retrieve(question, filters, max(10, k or self.settings.top_k))
+        groups = []
+        for doc_id in leading_articles(wide):
+            group = self.retrieve(question, replace(filters, doc_id=doc_id), k)
+            if self._best_relevance(question, group) >= self.settings.min_relevance:
+                groups.append(group)
+        return groups if len(groups) == 2 else []
+
+    @staticmethod
+    def _best_relevance(question: str, passages) -> float:
+        return max((relevance(question, p.node.get_content(metadata_mode="embed")) for p in passages), default=0.0)
+
+    def _replies(self, question: str, groups: list[list], grammar: str) -> Iterator[str]:
+        """The model's replies, one per group of passages, numbered as in the groups joined.
+        Each must quote (no refusal branch): verification does the refusing, per article."""
+        done: list[str] = []
+        offset = 0
+        for group in groups:
+            reply = ""
+            for reply in self._drafts(question, group, grammar):
+                yield "\n".join(done + [reply])
+            done.append(renumber(reply, list(range(offset, offset + len(group)))) if offset else reply)
+            offset += len(group)
+        yield "\n".join(done)
 
     def _reply_grammar(self) -> str:
         if self.settings.llm == "packaged":
@@ -185,11 +216,11 @@ class Dateline:
                 return QUOTE_FIRST_GRAMMAR
         return REPLY_GRAMMAR
 
-    def _drafts(self, question: str, passages) -> Iterator[str]:
+    def _drafts(self, question: str, passages, grammar: str = "") -> Iterator[str]:
         """The model's reply about these passages, growing piece by piece."""
         text = ""
         for piece in self.llm.stream(build_messages(question, passages), self.settings.max_answer_tokens,
-                                     grammar=self._reply_grammar()):
+                                     grammar=grammar or self._reply_grammar()):
             text += piece
             yield text
 

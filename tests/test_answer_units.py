@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from qa.answer.compose import NOT_FOUND, compose
-from qa.answer.crosscheck import addresses, other_article_passages, renumber
+from qa.answer.crosscheck import (addresses, asks_across_articles, for_one_article, leading_articles,
+                                  other_article_passages, renumber)
 from qa.answer.dates import asks_when, resolve
 from qa.answer.verify import find_quote, parse, supports, verify
 from qa.errors import ModelMissingError
@@ -97,6 +98,40 @@ def test_a_second_opinion_that_echoes_the_question_or_is_off_topic_does_not_coun
     assert not addresses(question, "a press briefing", "The briefing was held in Paris.", 0.34)  # off topic
     assert addresses(question, "either side", rubio + " if either side obstructs", 0.34)
     assert other_article_passages(question, _hits(rubio, "Oil prices rose.", doc_ids=["a", "b"]), {"x"}, 0.34) == [0]
+
+
+def test_questions_about_several_reports_are_put_to_each_article_alone():
+    assert asks_across_articles("Who was Rubio's warning aimed at according to the reports?")
+    assert asks_across_articles("What did Trump say, as quoted in both reports?")
+    assert not asks_across_articles("According to the report on iTunes, how many copies were sold?")
+    assert not asks_across_articles(Q)
+    assert for_one_article("Who was Rubio's warning aimed at according to the reports?") == "Who was Rubio's warning aimed at?"
+    assert for_one_article("How do the reports characterise the warning?") == "How does the article characterise the warning?"
+    hits = _hits("a", "b", "c", doc_ids=["x", "x", "y"])
+    assert leading_articles(hits) == ["x", "y"]
+
+
+def test_comparison_mode_judges_two_checked_answers_or_shows_each_article_in_its_own_words():
+    tass = "Washington's threats are directed against the Kiev regime rather than Moscow, Axios said."
+    other = "Rubio issued a similar warning: Washington's threats hold for both sides without signs of progress."
+    hits = _hits(tass, other, doc_ids=["tass", "other"])
+    question = "Who were Washington's threats directed at, according to the reports?"
+    # one checked answer (an echo of the question is not one) + the other article's best sentence
+    out = ('Quote [1]: "directed against the Kiev regime rather than Moscow"\nAnswer: the Kiev regime [1]\n'
+           'Quote [2]: "Rubio issued a similar warning"\nAnswer: Washington [2]')
+    answer = compose(question, hits, out, compare=True)
+    assert answer.status == "answered" and [c.doc_id for c in answer.citations] == ["tass", "other"]
+    assert answer.answer.startswith("tass: the Kiev regime [1].") and "other says: “Rubio issued" in answer.answer
+    assert "Washington" in answer.dropped
+    assert answer.citations[1].quote == other  # shown verbatim, whole sentence
+    # two checked answers that differ: judged a conflict, both cited
+    both = out.replace("Answer: Washington [2]", "Answer: no progress [2]").replace(
+        "Rubio issued a similar warning", "without signs of progress")
+    assert compose(question, hits, both, compare=True).status == "conflict"
+    # an article with nothing on topic is not put beside the other
+    off = _hits(tass, "Oil prices rose on Friday.", doc_ids=["tass", "other"])
+    assert compose(question, off, out, compare=True).citations[0].doc_id == "tass"
+    assert len(compose(question, off, out, compare=True).citations) == 1
 
 
 def test_relative_dates_are_read_against_the_article_date():

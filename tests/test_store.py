@@ -138,6 +138,10 @@ def test_filters_restrict_retrieval(make_app, corpus_copy):
     hits = app.retrieve("Rubio warning", Filters(since="2025-04-01", until="2025-04-30"), k=5)
     assert {h.node.metadata["doc_id"] for h in hits} == {TASS}  # the undated article has no date to match
     assert app.retrieve("Rubio warning", Filters(since="2026-01-01"), k=5) == []
+    other = next(row["doc_id"] for row in app.sources() if row["doc_id"] != TASS)
+    hits = app.retrieve("Rubio warning", Filters(doc_id=other), k=5)  # comparison mode asks one article
+    assert hits and {h.node.metadata["doc_id"] for h in hits} == {other}
+    assert [len(g) for g in app.per_article("Who was Rubio's warning aimed at according to the reports?")] == [3, 3]
     with pytest.raises(UserError):
         app.retrieve("x", Filters(since="April"), k=5)
 

@@ -10,10 +10,10 @@ from dataclasses import asdict, dataclass, field
 
 from llama_index.core.schema import NodeWithScore
 
-from qa.answer.crosscheck import addresses
+from qa.answer.crosscheck import addresses, echoes, for_one_article
 from qa.answer.dates import asks_when, resolve
 from qa.answer.text import content_terms
-from qa.answer.verify import Verified, parse, quoted_answer, quotes_of, sentences_around, verify
+from qa.answer.verify import Verified, parse, quoted_answer, quotes_of, sentence_spans, sentences_around, verify
 
 NOT_FOUND = "Not found in the articles."
 
@@ -135,15 +135,53 @@ def _claims(question: str, texts: list[str], output: str, dropped: list[str]) ->
     return verified
 
 
+_ABOUT_ARTICLES = content_terms("article articles report reports account accounts story stories")
+
+
+def _own_words(question: str, passages: list[NodeWithScore], doc_id: str, min_relevance: float) -> Verified | None:
+    """An article's sentence that best matches the question (comparison mode, when the model
+    gave no checked answer for it): on topic, and adding something the question does not say."""
+    asked = content_terms(for_one_article(question)) - _ABOUT_ARTICLES
+    best, best_share = None, 0.0
+    for n, hit in enumerate(passages, start=1):
+        if str(hit.node.metadata.get("doc_id")) != doc_id or not asked:
+            continue
+        text = hit.node.get_content()
+        for start, end in sentence_spans(text):
+            terms = content_terms(text[start:end])
+            share = len(asked & terms) / len(asked)
+            if share > best_share and terms - asked:
+                best, best_share = Verified("", n, start, end), share
+    return best if best_share >= min_relevance else None
+
+
+def _side_by_side(question: str, passages: list[NodeWithScore], views: list[Verified], dropped: list[str],
+                  output: str, **extra) -> Answer:
+    """Each article's checked answer, or else its own words, next to the other's: the reader compares."""
+    sources, sentences = [], []
+    for i, v in enumerate(views, start=1):
+        src = source_of(i, passages[v.n - 1], (v.quote_start, v.quote_end))
+        sources.append(src)
+        said = f"{v.answer} [{i}]." if v.answer else f"says: “{src.quote.strip()}” [{i}]."
+        sentences.append(Sentence(f"{_label(src)}{':' if v.answer else ''} {said}", [i]))
+    return Answer(question=question, status="answered", answer=" ".join(s.text for s in sentences),
+                  sentences=sentences, citations=sources, dropped=dropped, raw_output=output, **extra)
+
+
 def compose(question: str, passages: list[NodeWithScore], output: str, *, second_opinion: str = "",
-            min_relevance: float = 0.34, **extra) -> Answer:
+            min_relevance: float = 0.34, compare: bool = False, **extra) -> Answer:
     """The answer from the model's reply; `second_opinion` is a reply about another article's
-    passages (numbered as in `passages`), counted only when it addresses the question."""
+    passages (numbered as in `passages`), counted only when it addresses the question.
+    `compare` (comparison mode: one reply per article) ignores answers that only repeat the
+    question, and shows an article the model found no checked answer in by its own best sentence."""
     texts = [hit.node.get_content() for hit in passages]
     dropped: list[str] = []
     doc_of = lambda v: str(passages[v.n - 1].node.metadata.get("doc_id"))  # noqa: E731
     per_doc: dict[str, Verified] = {}
     for v in _claims(question, texts, output, dropped):  # first supported claim per article
+        if compare and echoes(question, v.answer):
+            dropped.append(v.answer)
+            continue
         per_doc.setdefault(doc_of(v), v)
     for v in _claims(question, texts, second_opinion, dropped) if second_opinion else []:
         said_in = sentences_around(texts[v.n - 1], v.quote_start, v.quote_end)
@@ -151,6 +189,11 @@ def compose(question: str, passages: list[NodeWithScore], output: str, *, second
             per_doc[doc_of(v)] = v
             break
     output = output + (f"\n{second_opinion}" if second_opinion else "")
+    articles = list(dict.fromkeys(str(hit.node.metadata.get("doc_id")) for hit in passages))[:2]
+    if compare and len(articles) == 2 and len(per_doc) < 2:
+        side_by_side = {doc: per_doc.get(doc) or _own_words(question, passages, doc, min_relevance) for doc in articles}
+        if all(side_by_side.values()):
+            return _side_by_side(question, passages, list(side_by_side.values()), dropped, output, **extra)
     if not per_doc:
         quoted = quoted_answer(question, quotes_of(output), texts)
         if quoted is None:

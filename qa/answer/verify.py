@@ -105,6 +105,11 @@ def _sentences(passage: str):
             yield m.start() + lead, m.end(), m.group(0)
 
 
+def sentence_spans(passage: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a passage."""
+    return [(a, b) for a, b, _ in _sentences(passage)]
+
+
 def sentences_around(passage: str, start: int, end: int) -> str:
     """The whole sentence(s) a span of the passage lies in."""
     spans = [(a, b) for a, b, _ in _sentences(passage) if a < end and b > start]
