@@ -199,14 +199,16 @@ class Dateline:
         """The model's replies, one per group of passages, numbered as in the groups joined.
         Each must quote (no refusal branch): verification does the refusing, per article."""
         done: list[str] = []
-        offset = 0
+        offset, last = 0, ""
         for group in groups:
             reply = ""
             for reply in self._drafts(question, group, grammar):
-                yield "\n".join(done + [reply])
+                last = "\n".join(done + [reply])
+                yield last
             done.append(renumber(reply, list(range(offset, offset + len(group)))) if offset else reply)
             offset += len(group)
-        yield "\n".join(done)
+        if "\n".join(done) != last:
+            yield "\n".join(done)
 
     def _reply_grammar(self) -> str:
         if self.settings.llm == "packaged":

@@ -103,6 +103,16 @@ def test_library_streams_from_the_server(app):
     assert pieces and "".join(pieces).strip()
 
 
+def test_ollama_setting_speaks_the_same_protocol(server, models_cache, tmp_path):
+    """llm=ollama is the OpenAI-compatible client with Ollama's defaults: root URL + /v1, dummy key."""
+    app = Dateline(load_settings(data_dir=tmp_path, models_cache=models_cache, llm="ollama",
+                                 llm_url=server.base, llm_model="local"))
+    assert app.llm.base_url == f"{server.base}/v1" and app.llm.headers == {"Authorization": "Bearer ollama"}
+    assert "".join(app.llm.stream([{"role": "user", "content": "Say hello."}], max_tokens=8)).strip()
+    with pytest.raises(UserError, match="QA_LLM_MODEL"):
+        Dateline(load_settings(data_dir=tmp_path, llm="ollama", llm_model="")).llm
+
+
 # --- Dateline over the backend ------------------------------------------------------------------
 def test_ask_returns_a_well_formed_answer(app):
     answer = app.ask(DEADLINE)

@@ -1,7 +1,7 @@
 """Chat models behind one small interface, chosen by ``Settings.llm``.
 
 ``stream(messages)`` yields text pieces. Backends: the packaged GGUF (default, llama.cpp in
-process), any GGUF file, an OpenAI-compatible server, Ollama. Optional imports live inside
+process), any GGUF file, an OpenAI-compatible server, Ollama (through its OpenAI-compatible /v1). Optional imports live inside
 their branch; a local model is used by one caller at a time (llama.cpp contexts are not
 thread-safe), which is also what queues concurrent users fairly.
 """
@@ -111,41 +111,6 @@ class OpenAICompatModel:
         raise LLMError(f"model server {self.base_url} closed the stream before finishing")
 
 
-class OllamaModel:
-    """An Ollama server's /api/chat (streamed JSON lines)."""
-
-    def __init__(self, base_url: str, model: str, timeout_s: float):
-        if not model:
-            raise UserError("llm=ollama needs QA_LLM_MODEL (e.g. qwen2.5:7b-instruct)")
-        self.base_url = (base_url or "http://127.0.0.1:11434").rstrip("/")
-        self.model = model
-        self.name = f"ollama:{model}"
-        self.timeout_s = timeout_s
-
-    def stream(self, messages: list[dict], max_tokens: int, grammar: str | None = None) -> Iterator[str]:
-        import httpx
-
-        body = {"model": self.model, "messages": messages, "stream": True,
-                "options": {"temperature": 0, "num_predict": max_tokens}}
-        try:
-            with httpx.stream("POST", f"{self.base_url}/api/chat", json=body, timeout=self.timeout_s) as resp:
-                if resp.status_code != 200:
-                    resp.read()
-                    raise LLMError(f"Ollama answered {resp.status_code}: {resp.text[:200]}")
-                for line in resp.iter_lines():
-                    if not line.strip():
-                        continue
-                    event = json.loads(line)
-                    piece = (event.get("message") or {}).get("content")
-                    if piece:
-                        yield piece
-                    if event.get("done"):
-                        return
-        except httpx.HTTPError as exc:
-            raise LLMError(f"Ollama at {self.base_url} failed: {type(exc).__name__}: {exc}") from exc
-        raise LLMError(f"Ollama at {self.base_url} closed the stream before finishing")
-
-
 def build_llm(settings: Settings) -> ChatModel:
     kind = settings.llm
     if kind == "packaged":
@@ -160,6 +125,10 @@ def build_llm(settings: Settings) -> ChatModel:
     if kind == "openai":
         return OpenAICompatModel(settings.llm_url, settings.llm_model, settings.llm_api_key,
                                  settings.llm_timeout_s, settings.llm_send_grammar)
-    if kind == "ollama":
-        return OllamaModel(settings.llm_url, settings.llm_model, settings.llm_timeout_s)
+    if kind == "ollama":  # Ollama serves the same protocol under /v1: one client, tested against llama_cpp.server
+        if not settings.llm_model:
+            raise UserError("llm=ollama needs QA_LLM_MODEL (e.g. qwen2.5:7b-instruct)")
+        root = (settings.llm_url or "http://127.0.0.1:11434").rstrip("/").removesuffix("/v1")
+        return OpenAICompatModel(f"{root}/v1", settings.llm_model, settings.llm_api_key or "ollama",
+                                 settings.llm_timeout_s)
     raise UserError(f"unknown llm backend {kind!r}")
