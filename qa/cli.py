@@ -195,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="report", help="report folder")
     p.add_argument("--limit", type=int, help="first N questions only")
     p.add_argument("--baseline", action="store_true", help="also run a stock llama-index pipeline")
+    p.add_argument("--config", default=argparse.SUPPRESS, help="TOML settings to evaluate (as qa --config)")
     p.set_defaults(func=cmd_eval)
     return parser
 

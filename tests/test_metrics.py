@@ -176,3 +176,12 @@ def test_report_files(tmp_path):
     widths = {line.replace("\\|", "").count("|") for line in table[:3]}
     assert len(widths) == 1  # header, rule and rows have the same number of cells
     assert "## Failures (1 of 3)" in md and "**NOT FOUND**" in md
+
+
+def test_eval_takes_a_config_file_after_the_subcommand_too():
+    from qa.cli import build_parser
+
+    args = build_parser().parse_args(["eval", "--gold", "g.jsonl", "--corpus", "c", "--config", "small.toml"])
+    assert args.config == "small.toml"
+    args = build_parser().parse_args(["--config", "base.toml", "eval", "--gold", "g.jsonl", "--corpus", "c"])
+    assert args.config == "base.toml"
