@@ -47,6 +47,12 @@ def test_parse_pairs_answers_with_quotes_even_when_quotes_come_first():
     assert parse("Answer: NOT FOUND") == []
 
 
+def test_transliterations_of_a_place_name_match():
+    tass = "Washington's threats are directed against the Kiev regime rather than Moscow."
+    assert supports("Kyiv", "Were the threats directed at Kyiv or at Moscow?", tass) is False  # only echoes
+    assert supports("Kyiv", "Who were the threats directed at?", tass)
+
+
 def test_invented_quote_is_dropped():
     claim = parse('Quote [1]: "The fund is worth $500 billion"\nAnswer: $500 billion [1]')[0]
     assert verify(claim, "How big is the fund?", [FUND]) is None

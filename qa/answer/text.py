@@ -44,9 +44,14 @@ _NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     "sixteen seventeen eighteen nineteen twenty".split())}
 
 
+# One spelling per place where news agencies transliterate differently (TASS writes "Kiev").
+_SPELLINGS = {"kiev": "kyiv", "kharkov": "kharkiv", "odessa": "odesa", "lvov": "lviv", "nikolaev": "mykolaiv"}
+
+
 def content_terms(text: str) -> set[str]:
     """Stemmed words that carry meaning (no stopwords, no question words; "three" reads as "3")."""
-    return {_NUMBER_WORDS.get(w) or stem(w) for w in words(text) if w not in STOPWORDS and w not in QUESTION_WORDS}
+    return {_NUMBER_WORDS.get(w) or _SPELLINGS.get(w) or stem(w)
+            for w in words(text) if w not in STOPWORDS and w not in QUESTION_WORDS}
 
 
 def numbers(text: str) -> set[str]:
