@@ -126,11 +126,12 @@ class Server:
 
 
 # --- the two servers the tests use --------------------------------------------------------------
-def llama_server(model: Path, log: Path, *, n_ctx: int = 2048, threads: int = 2) -> Server:
-    """llama-cpp-python's OpenAI-compatible server (`python -m llama_cpp.server`)."""
+def llama_server(model: Path, log: Path, *, n_ctx: int = 2048, threads: int = 2, embedding: bool = False) -> Server:
+    """llama-cpp-python's OpenAI-compatible server (`python -m llama_cpp.server`); with
+    `embedding`, it serves /v1/embeddings instead of chat."""
     argv = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
             "--port", "{port}", "--n_ctx", str(n_ctx), "--n_threads", str(threads),
-            "--n_threads_batch", str(threads), "--verbose", "False"]
+            "--n_threads_batch", str(threads), "--verbose", "False"] + (["--embedding", "True"] if embedding else [])
     return Server(argv, "/v1/models", log)
 
 

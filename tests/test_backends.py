@@ -113,6 +113,24 @@ def test_ollama_setting_speaks_the_same_protocol(server, models_cache, tmp_path)
         Dateline(load_settings(data_dir=tmp_path, llm="ollama", llm_model="")).llm
 
 
+def test_openai_compatible_embeddings_endpoint(small_gguf, models_cache, tmp_path):
+    """embedder=openai against a real /v1/embeddings (llama_cpp.server --embedding): ingest and
+    retrieve; reopening that store with another embedder is refused, never mixed."""
+    from qa.errors import EmbedderMismatchError
+
+    with llama_server(small_gguf, tmp_path / "embed-server.log", embedding=True) as srv:
+        settings = dict(data_dir=tmp_path / "data", models_cache=models_cache, embedder="openai",
+                        embedder_url=f"{srv.base}/v1", embedder_model="local")
+        app = Dateline(load_settings(**settings))
+        report = app.ingest([CORPUS])
+        assert len(report.added) == 2 and not report.failed
+        assert app.embedder.model_name == f"openai:local@{srv.base}/v1"
+        hits = app.retrieve(DEADLINE, k=5)
+        assert any("April 26" in h.node.get_content() for h in hits)
+    with pytest.raises(EmbedderMismatchError):
+        Dateline(load_settings(**{**settings, "embedder": "wordllama"})).store
+
+
 # --- Dateline over the backend ------------------------------------------------------------------
 def test_ask_returns_a_well_formed_answer(app):
     answer = app.ask(DEADLINE)

@@ -88,7 +88,8 @@ def build_embedder(settings: Settings) -> BaseEmbedding:
         from qa.models.openai_compat import OpenAICompatEmbedding
 
         return OpenAICompatEmbedding(
-            base_url=settings.embedder_url, model=settings.embedder_model, api_key=settings.llm_api_key
+            base_url=settings.embedder_url, model=settings.embedder_model, api_key=settings.llm_api_key,
+            timeout_s=settings.llm_timeout_s,
         )
     raise UserError(f"unknown embedder {kind!r}")
 
