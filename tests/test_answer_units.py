@@ -127,7 +127,8 @@ def test_comparison_mode_judges_two_checked_answers_or_shows_each_article_in_its
            'Quote [2]: "Rubio issued a similar warning"\nAnswer: Washington [2]')
     answer = compose(question, hits, out, compare=True)
     assert answer.status == "answered" and [c.doc_id for c in answer.citations] == ["tass", "other"]
-    assert answer.answer.startswith("tass: the Kiev regime [1].") and "other says: “Rubio issued" in answer.answer
+    assert answer.answer.startswith("The article “tass”: the Kiev regime [1].")
+    assert "The article “other” says: “Rubio issued" in answer.answer
     assert "Washington" in answer.dropped
     assert answer.citations[1].quote == other  # shown verbatim, whole sentence
     # two checked answers that differ: judged a conflict, both cited

@@ -104,13 +104,13 @@ def _agree(a: str, b: str) -> bool:
     return overlap / min(len(ta), len(tb)) >= 0.5
 
 
-def _label(src: Source, words: int = 8) -> str:
-    """How an article is named in an answer: its source, else its title cut short."""
+def _label(src: Source, words: int = 6) -> str:
+    """How an article is named in an answer: its source, else its title (cut short) in quotes."""
     if src.source:
         return src.source
-    title = src.title.split()
+    title = src.title.rstrip("…").split()
     if title:
-        return " ".join(title[:words]) + ("…" if len(title) > words else "")
+        return "The article “" + " ".join(title[:words]) + ("…" if len(title) > words else "") + "”"
     return src.doc_id
 
 
