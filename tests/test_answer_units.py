@@ -200,3 +200,18 @@ def test_the_small_preset_must_quote_before_it_may_refuse():
     assert "notfound" not in QUOTE_FIRST_GRAMMAR.split("\n")[1] and "| notfound" in REPLY_GRAMMAR
     assert Dateline(model_preset="small")._reply_grammar() == QUOTE_FIRST_GRAMMAR
     assert Dateline(model_preset="base")._reply_grammar() == REPLY_GRAMMAR
+
+
+def test_a_quote_the_model_numbered_wrongly_is_found_in_its_real_passage_and_shown_whole():
+    """Measured on seed-027: the model quoted passage [2]'s sentence as [1], then answered with a
+    date from nowhere. The answer is dropped; the quote, verbatim in [2], is shown as that
+    passage's whole sentence (it holds the day the question asks for)."""
+    signed = ("Vance met Meloni in Rome. In a related development, the US and Ukraine signed a memorandum "
+              "of intent on Thursday to establish an investment fund aimed at post-war reconstruction.")
+    hits = _hits(FUND, signed, doc_ids=["a", "a"])
+    out = ('Quote [1]: "The US and Ukraine signed a memorandum of intent on Thursday to establish an '
+           'investment fund"\nAnswer: 2025-04-19 [1]')
+    answer = compose("On which day did the US and Ukraine sign the memorandum of intent?", hits, out)
+    assert answer.status == "answered" and "2025-04-19" in answer.dropped
+    assert answer.citations[0].passage == signed and answer.citations[0].quote.startswith("In a related development")
+    assert "on Thursday" in answer.answer and answer.answer.endswith("[1].")

@@ -156,8 +156,7 @@ def supports(answer: str, question: str, evidence: str) -> bool:
 
 def verify(claim: Claim, question: str, passages: list[str]) -> Verified | None:
     """The claim as shown to the reader, or None when its citation does not hold."""
-    order = [claim.cited - 1] + [i for i in range(len(passages)) if i != claim.cited - 1]
-    order = [i for i in order if 0 <= i < len(passages)]
+    order = [n - 1 for n in _cited_first(claim.cited, len(passages))]
     if claim.quote:
         for i in order:  # the quote may sit in another passage than the one cited
             span = find_quote(claim.quote, passages[i])
@@ -176,16 +175,24 @@ def quoted_answer(question: str, quotes: list[tuple[int, str]], passages: list[s
     """When the model quoted a sentence but declined to answer: that sentence itself, if it holds
     most of the question's words and adds something new. It is shown as a quotation, verbatim."""
     asked = content_terms(question)
-    for n, quote in quotes:
-        if not (0 < n <= len(passages)) or not asked:
-            continue
-        span = find_quote(quote, passages[n - 1])
-        if span is None:
-            continue
-        terms = content_terms(passages[n - 1][span[0] : span[1]])
-        if len(asked & terms) / len(asked) >= share and terms - asked:
-            return Verified("", n, *span)
+    for cited, quote in quotes:
+        if not asked:
+            break
+        for n in _cited_first(cited, len(passages)):  # the model may have numbered it wrongly
+            span = find_quote(quote, passages[n - 1])
+            if span is None:
+                continue
+            terms = content_terms(passages[n - 1][span[0] : span[1]])
+            if len(asked & terms) / len(asked) >= share and terms - asked:
+                whole = [(a, b) for a, b, _ in _sentences(passages[n - 1]) if a < span[1] and b > span[0]]
+                return Verified("", n, whole[0][0], whole[-1][1])  # shown as whole sentences
+            break
     return None
+
+
+def _cited_first(cited: int, count: int) -> list[int]:
+    """Passage numbers 1..count, the cited one first (when it exists)."""
+    return ([cited] if 0 < cited <= count else []) + [n for n in range(1, count + 1) if n != cited]
 
 
 def best_sentence(answer: str, question: str, passage: str) -> tuple[int, int]:
