@@ -3,9 +3,14 @@
 Limits (count, size, type by suffix) come from Settings. A name is reduced to a safe basename
 and a name that tries to leave the folder (`..`, an absolute path) is rejected outright, so an
 upload can only ever create or replace a plain file directly inside the uploads folder.
+
+A reduced name that differs from the one sent carries a short hash of the sent name, so two
+different names never reduce to the same file (`新闻.txt` and `报道.txt` would both be `article.txt`)
+while uploading the same name again still replaces that article with its new version.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -32,8 +37,10 @@ def safe_name(raw: str) -> str:
     suffix = suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
         raise UserError(f"type {suffix or '(no extension)'} is not accepted; use {', '.join(ALLOWED_SUFFIXES)}")
-    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", stem).strip("._-")[:MAX_STEM] or "article"
-    return stem + suffix
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", stem).strip("._-")[:MAX_STEM] or "article"
+    if safe != stem:  # lossy: tell apart the names that reduce alike
+        safe += "-" + hashlib.sha256(stem.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return safe + suffix
 
 
 def _size_label(n: int) -> str:
