@@ -215,3 +215,19 @@ def test_a_quote_the_model_numbered_wrongly_is_found_in_its_real_passage_and_sho
     assert answer.status == "answered" and "2025-04-19" in answer.dropped
     assert answer.citations[0].passage == signed and answer.citations[0].quote.startswith("In a related development")
     assert "on Thursday" in answer.answer and answer.answer.endswith("[1].")
+
+
+def test_a_right_answer_under_a_wrong_quote_is_shown_with_the_sentence_that_states_it():
+    """Measured on seed-022 (and 9 BBC questions): the model quoted an off-topic sentence, but its
+    answer is stated in an on-topic sentence of another passage; that sentence is what is shown."""
+    paris = ("The European diplomats pointed out that Rubio has not mentioned pressure on Russia. "
+             "Ukrainian Foreign Minister Andrii Sybiha met Rubio and Witkoff in Paris on Thursday.")
+    hits = _hits(FUND, paris, doc_ids=["a", "b"])
+    question = "Who is the Ukrainian Foreign Minister who met Rubio in Paris?"
+    out = 'Quote [1]: "The fund is expected to focus on Ukraine’s minerals sector"\nAnswer: Andrii Sybiha [1]'
+    answer = compose(question, hits, out)
+    assert answer.status == "answered" and answer.answer == "Andrii Sybiha [1]."
+    assert answer.citations[0].doc_id == "b" and answer.citations[0].quote.startswith("Ukrainian Foreign Minister")
+    # an answer stated only in a sentence off the question's topic is still dropped
+    off = _hits(FUND, "Andrii Sybiha spoke about the weather.", doc_ids=["a", "b"])
+    assert compose(question, off, out).status == "not_found"

