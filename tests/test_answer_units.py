@@ -231,3 +231,15 @@ def test_a_right_answer_under_a_wrong_quote_is_shown_with_the_sentence_that_stat
     # an answer stated only in a sentence off the question's topic is still dropped
     off = _hits(FUND, "Andrii Sybiha spoke about the weather.", doc_ids=["a", "b"])
     assert compose(question, off, out).status == "not_found"
+
+
+def test_a_quote_cut_mid_word_by_the_length_cap_still_matches():
+    """Measured on BBC (bbc-081): the grammar stops a quote at 200 characters, here inside
+    "Matthew"; the quote less its cut word is verbatim, so the right answer stands."""
+    passage = ("The Lib Dems have appointed a senior figure from BT to be the party's new communications chief "
+               "for their next general election effort. Sandy Walkington will now work with senior figures such "
+               "as Matthew Taylor on completing the party manifesto.")
+    quote = passage[:passage.index("Matthew")] + "Matty"
+    assert len(quote) >= 180 and find_quote(quote, passage) == (0, len(quote) - len(" Matty"))
+    claim = parse(f'Quote [1]: "{quote}\nAnswer: Sandy Walkington [1]')[0]
+    assert verify(claim, "Who did the Lib Dems appoint from BT as communications chief?", [passage])

@@ -102,7 +102,16 @@ def find_quote(quote: str, passage: str) -> tuple[int, int] | None:
     """Span of quote in passage: verbatim up to case, quote marks and spacing, or else the one
     passage sentence the quote copies nearly word for word (a small model swaps "Moscow" for
     "Russia"). What is shown is always the passage's own text; an invented quote matches nothing."""
-    return _verbatim(quote, passage) or _near_copy(quote, passage)
+    return _verbatim(quote, passage) or _verbatim(_uncapped(quote), passage) or _near_copy(quote, passage)
+
+
+CAPPED_QUOTE = 180  # characters; the reply grammar stops a quote at 200, mid-word if need be
+
+
+def _uncapped(quote: str) -> str:
+    """A quote the length cap cut ("… such as Matty" for "… such as Matthew Taylor") without its
+    last, possibly partial, word; "" for a quote that was not cut."""
+    return quote.rsplit(None, 1)[0] if len(quote) >= CAPPED_QUOTE and " " in quote.strip() else ""
 
 
 def _sentences(passage: str):
