@@ -61,6 +61,8 @@ def markdown(report: dict, plots: list[str] = ()) -> str:
               f"top_k {report['config'].get('top_k')}, chunk_size {report['config'].get('chunk_size')}",
               f"- machine: {report['machine'].get('cpu_count')} CPUs, {report['machine'].get('platform')}",
               f"- corpus ingested: {report['ingest']['articles']} articles, {report['ingest']['chunks']} chunks"]
+    if report.get("baseline_from"):  # baseline records carried over from an earlier run
+        lines += [f"- baseline records: {report['baseline_from']}"]
     lines += [f"- **warning:** {w}" for w in report.get("warnings", [])]
     lines += ["", "## Metrics", ""]
     lines += _table(["metric", *(SYSTEMS.get(s, s) for s in systems)],
