@@ -13,7 +13,6 @@ from llama_index.core.retrievers import QueryFusionRetriever, VectorIndexRetriev
 from llama_index.core.schema import NodeWithScore
 from llama_index.core.vector_stores import FilterOperator, MetadataFilter, MetadataFilters
 
-from qa.answer.text import content_terms
 from qa.errors import UserError
 from qa.store import Store
 
@@ -60,14 +59,6 @@ class Filters:
     @property
     def active(self) -> bool:
         return bool(self.source or self.since or self.until or self.doc_id)
-
-
-def relevance(question: str, passage: str) -> float:
-    """Share of the question's content words found in the passage (incl. its title/source)."""
-    wanted = content_terms(question)
-    if not wanted:
-        return 0.0
-    return len(wanted & content_terms(passage)) / len(wanted)
 
 
 class HybridRetriever:

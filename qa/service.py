@@ -13,10 +13,11 @@ from typing import Callable, Iterable, Iterator
 from qa.answer.compose import Answer, compose, not_found
 from qa.answer.crosscheck import asks_across_articles, for_one_article, leading_articles, other_article_passages, renumber
 from qa.answer.prompt import QUOTE_FIRST_GRAMMAR, REPLY_GRAMMAR, build_messages
+from qa.answer.text import relevance
 from qa.config import Settings, load_settings
 from qa.errors import UserError
 from qa.ingest.pipeline import IngestReport, ingest
-from qa.retrieve import Filters, HybridRetriever, relevance
+from qa.retrieve import Filters, HybridRetriever
 
 REWRITE_SYSTEM = (
     "Rewrite the user's last question as one standalone question, using the conversation only to "

@@ -124,10 +124,10 @@ def _with_dates(text: str, question: str, src: Source) -> tuple[str, list[dict]]
     return text, dates
 
 
-def _claims(question: str, texts: list[str], output: str, dropped: list[str]) -> list[Verified]:
+def _claims(question: str, texts: list[str], output: str, dropped: list[str], min_relevance: float) -> list[Verified]:
     verified = []
     for claim in parse(output):
-        checked = verify(claim, question, texts)
+        checked = verify(claim, question, texts, min_relevance)
         if checked is None:
             dropped.append(claim.answer)
         else:
@@ -178,12 +178,12 @@ def compose(question: str, passages: list[NodeWithScore], output: str, *, second
     dropped: list[str] = []
     doc_of = lambda v: str(passages[v.n - 1].node.metadata.get("doc_id"))  # noqa: E731
     per_doc: dict[str, Verified] = {}
-    for v in _claims(question, texts, output, dropped):  # first supported claim per article
+    for v in _claims(question, texts, output, dropped, min_relevance):  # first supported claim per article
         if compare and echoes(question, v.answer):
             dropped.append(v.answer)
             continue
         per_doc.setdefault(doc_of(v), v)
-    for v in _claims(question, texts, second_opinion, dropped) if second_opinion else []:
+    for v in _claims(question, texts, second_opinion, dropped, min_relevance) if second_opinion else []:
         said_in = sentences_around(texts[v.n - 1], v.quote_start, v.quote_end)
         if doc_of(v) not in per_doc and addresses(question, v.answer, said_in, min_relevance):
             per_doc[doc_of(v)] = v

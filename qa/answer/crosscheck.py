@@ -30,7 +30,7 @@ import re
 
 from llama_index.core.schema import NodeWithScore
 
-from qa.answer.text import content_terms, numbers
+from qa.answer.text import content_terms, numbers, relevance
 
 
 # "the reports", "both articles", "the two accounts", "each story", "do the articles differ"
@@ -80,8 +80,6 @@ def leading_articles(passages: list[NodeWithScore], limit: int = 2) -> list[str]
 def other_article_passages(question: str, passages: list[NodeWithScore], cited_docs: set[str],
                            min_relevance: float) -> list[int]:
     """0-based indexes of on-topic passages from articles the answer does not cite yet."""
-    from qa.retrieve import relevance
-
     return [i for i, hit in enumerate(passages)
             if str(hit.node.metadata.get("doc_id")) not in cited_docs
             and relevance(question, hit.node.get_content(metadata_mode="embed")) >= min_relevance]
@@ -104,7 +102,6 @@ def echoes(question: str, answer: str) -> bool:
 
 def addresses(question: str, answer: str, sentence: str, min_relevance: float) -> bool:
     """Is a second-opinion claim about the question, and more than an echo of it?"""
-    asked = content_terms(question)
-    if not asked or echoes(question, answer):
+    if not content_terms(question) or echoes(question, answer):
         return False
-    return len(asked & content_terms(sentence)) / len(asked) >= min_relevance
+    return relevance(question, sentence) >= min_relevance

@@ -54,6 +54,14 @@ def content_terms(text: str) -> set[str]:
             for w in words(text) if w not in STOPWORDS and w not in QUESTION_WORDS}
 
 
+def relevance(question: str, text: str) -> float:
+    """Share of the question's content words found in the text."""
+    wanted = content_terms(question)
+    if not wanted:
+        return 0.0
+    return len(wanted & content_terms(text)) / len(wanted)
+
+
 def numbers(text: str) -> set[str]:
     """Numbers in text, digits or number words ("three" and "3" are the same number)."""
     found = set()

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.answer.text import content_terms, normalise, numbers
+from qa.answer.text import content_terms, normalise, numbers, relevance
 
 REFUSAL = re.compile(
     r"not found|not (?:mentioned|specified|stated|provided|given|available|clear)|no information|"
@@ -170,8 +170,10 @@ def supports(answer: str, question: str, evidence: str) -> bool:
     return len(novel & held) / len(novel) >= 0.75
 
 
-def verify(claim: Claim, question: str, passages: list[str]) -> Verified | None:
-    """The claim as shown to the reader, or None when its citation does not hold."""
+def verify(claim: Claim, question: str, passages: list[str], min_relevance: float = 0.34) -> Verified | None:
+    """The claim as shown to the reader, or None when its citation does not hold.
+    `min_relevance` (Settings.min_relevance): the share of the question's content words a
+    re-anchored sentence must hold."""
     order = [n - 1 for n in _cited_first(claim.cited, len(passages))]
     if claim.quote:
         for i in order:  # the quote may sit in another passage than the one cited
@@ -180,24 +182,17 @@ def verify(claim: Claim, question: str, passages: list[str]) -> Verified | None:
                 if not supports(claim.answer, question, passages[i][span[0] : span[1]]):
                     span = best_sentence(claim.answer, question, passages[i])
                 return Verified(claim.answer, i + 1, *span)
-        return reanchored(claim, question, passages)
+        return reanchored(claim, question, passages, min_relevance)
     if order and order[0] == claim.cited - 1 and supports(claim.answer, question, passages[order[0]]):
         return Verified(claim.answer, claim.cited, *best_sentence(claim.answer, question, passages[order[0]]))
     return None
 
 
-ANCHOR_SHARE = 0.34  # share of the question's content words the re-anchored sentence must hold
-
-
-def reanchored(claim: Claim, question: str, passages: list[str]) -> Verified | None:
+def reanchored(claim: Claim, question: str, passages: list[str], min_relevance: float) -> Verified | None:
     """A claim whose quote failed, held to one on-topic sentence that states its answer."""
-    asked = content_terms(question)
-    if not asked:
-        return None
     for n in _cited_first(claim.cited, len(passages)):
         for start, end, sentence in _sentences(passages[n - 1]):
-            if (supports(claim.answer, question, sentence)
-                    and len(asked & content_terms(sentence)) / len(asked) >= ANCHOR_SHARE):
+            if supports(claim.answer, question, sentence) and relevance(question, sentence) >= min_relevance:
                 return Verified(claim.answer, n, start, end)
     return None
 
