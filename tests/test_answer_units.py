@@ -243,3 +243,14 @@ def test_a_quote_cut_mid_word_by_the_length_cap_still_matches():
     assert len(quote) >= 180 and find_quote(quote, passage) == (0, len(quote) - len(" Matty"))
     claim = parse(f'Quote [1]: "{quote}\nAnswer: Sandy Walkington [1]')[0]
     assert verify(claim, "Who did the Lib Dems appoint from BT as communications chief?", [passage])
+
+
+def test_an_answer_from_the_article_date_stands_on_the_metadata_every_citation_shows():
+    hits = _hits("WASHINGTON, April 19. /TASS/. Washington’s threats are directed against Kiev.",
+                 doc_ids=["tass"], dates=["2025-04-19"])
+    answer = compose("When was the TASS report dated?", hits, 'Quote [1]: "2025-04-19"\nAnswer: 2025-04-19 [1]')
+    assert answer.status == "answered" and answer.answer.startswith("2025-04-19 [1]")
+    assert answer.citations[0].date == "2025-04-19" and answer.citations[0].quote == ""
+    # a date the metadata does not hold is still dropped
+    wrong = compose("When was the TASS report dated?", hits, 'Quote [1]: "2025-04-20"\nAnswer: 2025-04-20 [1]')
+    assert wrong.not_found

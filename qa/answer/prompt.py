@@ -41,12 +41,17 @@ QUOTE_FIRST_GRAMMAR = REPLY_GRAMMAR.replace(" | notfound", "", 1)
 _REPLY_LIKE = re.compile(r"(?im)^(\s*(?:quote|answer)\s*(?:\[\d+\])?)\s*:")
 
 
-def passage_header(n: int, meta: dict) -> str:
+def metadata_line(meta: dict) -> str:
+    """What the model is told about a passage's article: "title; TASS; dated 2025-04-19"."""
     bits = [meta.get("title") or meta.get("doc_id", "")]
     if meta.get("source"):
         bits.append(meta["source"])
     bits.append(f"dated {meta['date']}" if meta.get("date") else "undated")
-    return f"[{n}] ({'; '.join(bits)})"
+    return "; ".join(bits)
+
+
+def passage_header(n: int, meta: dict) -> str:
+    return f"[{n}] ({metadata_line(meta)})"
 
 
 def build_messages(question: str, passages: list[NodeWithScore]) -> list[dict]:

@@ -170,10 +170,12 @@ def supports(answer: str, question: str, evidence: str) -> bool:
     return len(novel & held) / len(novel) >= 0.75
 
 
-def verify(claim: Claim, question: str, passages: list[str], min_relevance: float = 0.34) -> Verified | None:
+def verify(claim: Claim, question: str, passages: list[str], min_relevance: float = 0.34,
+           labels: list[str] | None = None) -> Verified | None:
     """The claim as shown to the reader, or None when its citation does not hold.
     `min_relevance` (Settings.min_relevance): the share of the question's content words a
-    re-anchored sentence must hold."""
+    re-anchored sentence must hold. `labels`: each passage's title, source and date as the model
+    was shown them (`prompt.metadata_line`)."""
     order = [n - 1 for n in _cited_first(claim.cited, len(passages))]
     if claim.quote:
         for i in order:  # the quote may sit in another passage than the one cited
@@ -182,9 +184,19 @@ def verify(claim: Claim, question: str, passages: list[str], min_relevance: floa
                 if not supports(claim.answer, question, passages[i][span[0] : span[1]]):
                     span = best_sentence(claim.answer, question, passages[i])
                 return Verified(claim.answer, i + 1, *span)
-        return reanchored(claim, question, passages, min_relevance)
+        return from_label(claim, question, labels or []) or reanchored(claim, question, passages, min_relevance)
     if order and order[0] == claim.cited - 1 and supports(claim.answer, question, passages[order[0]]):
         return Verified(claim.answer, claim.cited, *best_sentence(claim.answer, question, passages[order[0]]))
+    return None
+
+
+def from_label(claim: Claim, question: str, labels: list[str]) -> Verified | None:
+    """A claim quoting an article's own title, source or date ("When was the TASS report dated?"
+    -> "2025-04-19"): it stands on that metadata, which every citation shows, with no span
+    highlighted in the passage."""
+    for n in _cited_first(claim.cited, len(labels)):
+        if _verbatim(claim.quote, labels[n - 1]) and supports(claim.answer, question, labels[n - 1]):
+            return Verified(claim.answer, n, -1, -1)
     return None
 
 
