@@ -254,3 +254,6 @@ def test_an_answer_from_the_article_date_stands_on_the_metadata_every_citation_s
     # a date the metadata does not hold is still dropped
     wrong = compose("When was the TASS report dated?", hits, 'Quote [1]: "2025-04-20"\nAnswer: 2025-04-20 [1]')
     assert wrong.not_found
+    # the article's date is not the date of the events it reports
+    event = compose("On which day did the talks take place?", hits, 'Quote [1]: "2025-04-19"\nAnswer: 2025-04-19 [1]')
+    assert event.not_found

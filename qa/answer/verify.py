@@ -190,10 +190,18 @@ def verify(claim: Claim, question: str, passages: list[str], min_relevance: floa
     return None
 
 
+# Questions about an article itself (its date, outlet, headline), which its metadata can answer.
+_ABOUT_ARTICLE = re.compile(r"\b(?:reports?|articles?|stor(?:y|ies)|dated|published|outlet|agency|headline|title)\b",
+                            re.IGNORECASE)
+
+
 def from_label(claim: Claim, question: str, labels: list[str]) -> Verified | None:
     """A claim quoting an article's own title, source or date ("When was the TASS report dated?"
     -> "2025-04-19"): it stands on that metadata, which every citation shows, with no span
-    highlighted in the passage."""
+    highlighted in the passage. Only for questions about the article: the article's date is not
+    the date of the events it reports."""
+    if not _ABOUT_ARTICLE.search(question):
+        return None
     for n in _cited_first(claim.cited, len(labels)):
         if _verbatim(claim.quote, labels[n - 1]) and supports(claim.answer, question, labels[n - 1]):
             return Verified(claim.answer, n, -1, -1)
