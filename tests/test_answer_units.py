@@ -193,6 +193,14 @@ def test_declined_answer_with_a_matching_quote_is_shown_as_a_quotation():
     assert off_topic.status == "not_found"
 
 
+def test_a_quoted_sentence_without_an_amount_does_not_answer_how_much():
+    aid = "The source was also concerned that a Trump withdrawal could lead to suspension of US military aid to Ukraine."
+    out = f'Quote [1]: "{aid}"\nAnswer: 0 [1]'
+    assert compose("How much US military aid has Ukraine received so far?", _hits(aid), out).not_found
+    assert compose("What could a Trump withdrawal lead to for US military aid to Ukraine?", _hits(aid),
+                   f'Quote [1]: "{aid}"\nAnswer: NOT FOUND').status == "answered"
+
+
 def test_the_small_preset_must_quote_before_it_may_refuse():
     from qa import Dateline
     from qa.answer.prompt import QUOTE_FIRST_GRAMMAR, REPLY_GRAMMAR

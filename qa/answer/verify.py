@@ -217,11 +217,18 @@ def reanchored(claim: Claim, question: str, passages: list[str], min_relevance: 
     return None
 
 
+# "How much aid…?" is not answered by a sentence that names no amount.
+_QUANTITY = re.compile(r"\bhow (?:much|many)\b|\bwhat (?:percentage|proportion|number)\b",
+                       re.IGNORECASE)
+
+
 def quoted_answer(question: str, quotes: list[tuple[int, str]], passages: list[str],
                   share: float = 0.6) -> Verified | None:
     """When the model quoted a sentence but declined to answer: that sentence itself, if it holds
-    most of the question's words and adds something new. It is shown as a quotation, verbatim."""
+    most of the question's words and adds something new (a number, when a quantity is asked).
+    It is shown as a quotation, verbatim."""
     asked = content_terms(question)
+    wants_number = bool(_QUANTITY.search(question))
     for cited, quote in quotes:
         if not asked:
             break
@@ -229,8 +236,9 @@ def quoted_answer(question: str, quotes: list[tuple[int, str]], passages: list[s
             span = find_quote(quote, passages[n - 1])
             if span is None:
                 continue
-            terms = content_terms(passages[n - 1][span[0] : span[1]])
-            if len(asked & terms) / len(asked) >= share and terms - asked:
+            quoted = passages[n - 1][span[0] : span[1]]
+            terms = content_terms(quoted)
+            if len(asked & terms) / len(asked) >= share and terms - asked and (numbers(quoted) or not wants_number):
                 whole = [(a, b) for a, b, _ in _sentences(passages[n - 1]) if a < span[1] and b > span[0]]
                 return Verified("", n, whole[0][0], whole[-1][1])  # shown as whole sentences
             break
