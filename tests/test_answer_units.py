@@ -265,3 +265,12 @@ def test_an_answer_from_the_article_date_stands_on_the_metadata_every_citation_s
     # the article's date is not the date of the events it reports
     event = compose("On which day did the talks take place?", hits, 'Quote [1]: "2025-04-19"\nAnswer: 2025-04-19 [1]')
     assert event.not_found
+
+
+def test_a_dateline_dates_the_article_not_the_events_it_reports():
+    first = ("WASHINGTON, April 19. /TASS/. Washington’s threats to walk away from the talks are directed "
+             "against Kiev, the Axios portal said.")
+    reply = 'Quote [1]: "Washington’s threats to walk away from the talks are directed against Kiev"\nAnswer: April 19 [1]'
+    assert compose("On which day did Sybiha meet Rubio in Paris?", _hits(first), reply).not_found
+    dated = compose("When was the TASS report filed?", _hits(first), reply)
+    assert dated.status == "answered" and dated.answer.startswith("April 19")

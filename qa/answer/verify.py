@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from qa.answer.text import content_terms, normalise, numbers, relevance
+from qa.ingest.readers import dateline_length
 
 REFUSAL = re.compile(
     r"not found|not (?:mentioned|specified|stated|provided|given|available|clear)|no information|"
@@ -176,6 +177,8 @@ def verify(claim: Claim, question: str, passages: list[str], min_relevance: floa
     `min_relevance` (Settings.min_relevance): the share of the question's content words a
     re-anchored sentence must hold. `labels`: each passage's title, source and date as the model
     was shown them (`prompt.metadata_line`)."""
+    if not about_the_article(question):  # a dateline dates the article, not the events asked about
+        passages = [" " * dateline_length(p) + p[dateline_length(p):] for p in passages]
     order = [n - 1 for n in _cited_first(claim.cited, len(passages))]
     if claim.quote:
         for i in order:  # the quote may sit in another passage than the one cited
@@ -195,12 +198,17 @@ _ABOUT_ARTICLE = re.compile(r"\b(?:reports?|articles?|stor(?:y|ies)|dated|publis
                             re.IGNORECASE)
 
 
+def about_the_article(question: str) -> bool:
+    """Does the question ask about an article itself, which its metadata and dateline can answer?
+    Otherwise neither is evidence: an article's date is not the date of the events it reports."""
+    return bool(_ABOUT_ARTICLE.search(question))
+
+
 def from_label(claim: Claim, question: str, labels: list[str]) -> Verified | None:
     """A claim quoting an article's own title, source or date ("When was the TASS report dated?"
     -> "2025-04-19"): it stands on that metadata, which every citation shows, with no span
-    highlighted in the passage. Only for questions about the article: the article's date is not
-    the date of the events it reports."""
-    if not _ABOUT_ARTICLE.search(question):
+    highlighted in the passage (only for questions about the article)."""
+    if not about_the_article(question):
         return None
     for n in _cited_first(claim.cited, len(labels)):
         if _verbatim(claim.quote, labels[n - 1]) and supports(claim.answer, question, labels[n - 1]):

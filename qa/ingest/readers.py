@@ -455,6 +455,11 @@ def _parse_dateline(text: str) -> _Dateline:
     return _Dateline(source=(m["slash"] or m["paren"]).strip(), date=date, end=m.end())
 
 
+def dateline_length(text: str) -> int:
+    """Characters of the news dateline that opens `text` ("WASHINGTON, April 19. /TASS/. "), 0 if none."""
+    return _parse_dateline(text).end
+
+
 _ISO_DATE = re.compile(r"\A\s*(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}.*)?\s*\Z", re.S)
 
 
