@@ -125,10 +125,8 @@ def _with_dates(text: str, question: str, src: Source) -> tuple[str, list[dict]]
     return text, dates
 
 
-def _claims(question: str, passages: list[NodeWithScore], output: str, dropped: list[str],
+def _claims(question: str, texts: list[str], labels: list[str], output: str, dropped: list[str],
             min_relevance: float) -> list[Verified]:
-    texts = [hit.node.get_content() for hit in passages]
-    labels = [metadata_line(hit.node.metadata) for hit in passages]
     verified = []
     for claim in parse(output):
         checked = verify(claim, question, texts, min_relevance, labels)
@@ -179,15 +177,16 @@ def compose(question: str, passages: list[NodeWithScore], output: str, *, second
     `compare` (comparison mode: one reply per article) ignores answers that only repeat the
     question, and shows an article the model found no checked answer in by its own best sentence."""
     texts = [hit.node.get_content() for hit in passages]
+    labels = [metadata_line(hit.node.metadata) for hit in passages]
     dropped: list[str] = []
     doc_of = lambda v: str(passages[v.n - 1].node.metadata.get("doc_id"))  # noqa: E731
     per_doc: dict[str, Verified] = {}
-    for v in _claims(question, passages, output, dropped, min_relevance):  # first supported claim per article
+    for v in _claims(question, texts, labels, output, dropped, min_relevance):  # first supported claim per article
         if compare and echoes(question, v.answer):
             dropped.append(v.answer)
             continue
         per_doc.setdefault(doc_of(v), v)
-    for v in _claims(question, passages, second_opinion, dropped, min_relevance) if second_opinion else []:
+    for v in _claims(question, texts, labels, second_opinion, dropped, min_relevance) if second_opinion else []:
         said_in = sentences_around(texts[v.n - 1], v.quote_start, v.quote_end)
         if doc_of(v) not in per_doc and addresses(question, v.answer, said_in, min_relevance):
             per_doc[doc_of(v)] = v

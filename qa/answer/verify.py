@@ -178,7 +178,7 @@ def verify(claim: Claim, question: str, passages: list[str], min_relevance: floa
     re-anchored sentence must hold. `labels`: each passage's title, source and date as the model
     was shown them (`prompt.metadata_line`)."""
     if not about_the_article(question):  # a dateline dates the article, not the events asked about
-        passages = [" " * dateline_length(p) + p[dateline_length(p):] for p in passages]
+        passages = [_without_dateline(p) for p in passages]
     order = [n - 1 for n in _cited_first(claim.cited, len(passages))]
     if claim.quote:
         for i in order:  # the quote may sit in another passage than the one cited
@@ -202,6 +202,12 @@ def about_the_article(question: str) -> bool:
     """Does the question ask about an article itself, which its metadata and dateline can answer?
     Otherwise neither is evidence: an article's date is not the date of the events it reports."""
     return bool(_ABOUT_ARTICLE.search(question))
+
+
+def _without_dateline(passage: str) -> str:
+    """The passage with its opening dateline blanked out (same length, so spans still fit)."""
+    cut = dateline_length(passage)
+    return " " * cut + passage[cut:]
 
 
 def from_label(claim: Claim, question: str, labels: list[str]) -> Verified | None:

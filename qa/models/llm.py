@@ -46,7 +46,7 @@ class LlamaCppModel:
             n_ctx=settings.n_ctx,
             n_threads=settings.n_threads or os.cpu_count() or 2,
             n_batch=512,
-            flash_attn=True,  # same replies on the seed questions tried; prompt read ~20% faster on 2 cores
+            flash_attn=True,  # prompt read ~20% faster on 2 cores; replies may differ slightly in wording (README)
             verbose=False,
         )
 
