@@ -4,12 +4,29 @@ Third-party sets rarely match our field names exactly, so the loader accepts the
 variants (``answers`` for ``aliases``, evidence as bare doc ids or without quotes, missing
 ``type``/``unanswerable``/``conflict``) and fills in what can be inferred. A line that cannot be
 understood is an error naming the file and line: a silently skipped question would skew scores.
+
+Each set is split once into a tuning half and a report half (evals/splits.py records the split in
+``splits.json`` beside the gold files); ``half`` selects one, so numbers quoted in the README and
+the CI floors come from questions no rule was fitted to.
 """
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD_DIR = ROOT / "evals" / "gold"
+# The project's gold sets (evals/gold/<name>.jsonl) and the articles each was written over.
+CORPORA = {
+    "seed": ROOT / "corpus",
+    "bbc": ROOT / "evals" / "data" / "bbc-news",
+    "rgb": ROOT / "evals" / "data" / "rgb-dev" / "corpus",
+    "rgb-conflict": ROOT / "evals" / "data" / "rgb-dev" / "corpus-conflict",
+}
+HALVES = ("all", "tune", "report")
+SPLITS_FILE = "splits.json"  # beside the gold files: {"sets": {set name: {"tune": [ids], "report": [ids]}}}
 
 
 class GoldError(ValueError):
@@ -43,8 +60,9 @@ class GoldItem:
         return asdict(self)
 
 
-def load_gold(path: str | Path, limit: int | None = None) -> list[GoldItem]:
-    """The items of one JSONL file, in file order; ``limit`` keeps the first N."""
+def load_gold(path: str | Path, limit: int | None = None, half: str = "all") -> list[GoldItem]:
+    """The items of one JSONL file, in file order; ``half`` keeps one half of the recorded split,
+    then ``limit`` keeps the first N."""
     path = Path(path)
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
@@ -63,11 +81,42 @@ def load_gold(path: str | Path, limit: int | None = None) -> list[GoldItem]:
             raise GoldError(f"{path}:{number}: duplicate id {item.id!r}")
         seen.add(item.id)
         items.append(item)
-        if limit and len(items) >= limit:
-            break
     if not items:
         raise GoldError(f"gold file {path} has no questions")
-    return items
+    if half != "all":
+        items = select_half(items, path, half)
+    return items[:limit] if limit else items
+
+
+def select_half(items: list[GoldItem], path: str | Path, half: str) -> list[GoldItem]:
+    """The items of one recorded half; a question in neither half is an error, not a silent drop."""
+    if half not in HALVES:
+        raise GoldError(f"unknown half {half!r}: use one of {', '.join(HALVES)}")
+    split = recorded_split(path)
+    placed = {*split["tune"], *split["report"]}
+    unplaced = [item.id for item in items if item.id not in placed]
+    if unplaced:
+        shown = ", ".join(unplaced[:5]) + (" …" if len(unplaced) > 5 else "")
+        raise GoldError(f"{len(unplaced)} question(s) of {path} in no half of the split ({shown}): "
+                        f"run `python -m evals.splits --write`")
+    chosen = set(split[half])
+    return [item for item in items if item.id in chosen]
+
+
+def recorded_split(path: str | Path) -> dict[str, list[str]]:
+    """The {"tune": ids, "report": ids} of a gold file, from the splits.json beside it."""
+    path = Path(path)
+    splits = path.parent / SPLITS_FILE
+    try:
+        table = json.loads(splits.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise GoldError(f"no split recorded for {path.name}: cannot read {splits} ({exc.strerror or exc})") from exc
+    except ValueError as exc:
+        raise GoldError(f"{splits}: not valid JSON: {exc}") from exc
+    split = table.get("sets", {}).get(path.stem)
+    if not split:
+        raise GoldError(f"no split recorded for {path.name} in {splits}: run `python -m evals.splits --write`")
+    return split
 
 
 def parse_item(raw: dict, line: int = 0) -> GoldItem:

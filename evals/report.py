@@ -37,6 +37,8 @@ TYPE_COLUMNS = [("n", "n", "int"), ("correct", "correct", "pct"), ("accuracy", "
                 ("refusal R", "refusal_recall", "pct"), ("false refusal", "false_refusal_rate", "pct"),
                 ("conflict", "conflict_rate", "pct")]
 SYSTEMS = {"dateline": "Dateline", "baseline": "baseline (stock llama-index)"}
+HALF_NOTE = {"all": "every question, tune half included", "tune": "the half rules may be fitted to",
+             "report": "the half numbers are quoted from"}
 
 
 def write_report(report: dict, out: str | Path) -> list[Path]:
@@ -53,10 +55,12 @@ def write_report(report: dict, out: str | Path) -> list[Path]:
 # --- Markdown ---------------------------------------------------------------------------------
 def markdown(report: dict, plots: list[str] = ()) -> str:
     systems = list(report["metrics"])
-    lines = [f"# Dateline eval: {Path(report['gold']).name}", ""]
+    half = report.get("half", "all")  # reports from before the split were always the whole set
+    title = Path(report["gold"]).name + ("" if half == "all" else f", {half} half")
+    lines = [f"# Dateline eval: {title}", ""]
     lines += [f"- date: {report['date']} ({report['duration_s']:.0f} s)",
-              f"- gold: `{report['gold']}`, corpus: `{report['corpus']}`"
-              + (f", first {report['limit']} questions" if report.get("limit") else ""),
+              f"- gold: `{report['gold']}`, corpus: `{report['corpus']}`, half: {half} "
+              f"({HALF_NOTE[half]})" + (f", first {report['limit']} questions" if report.get("limit") else ""),
               f"- model: {report['model']}; embedder: {report['embedder']}; "
               f"top_k {report['config'].get('top_k')}, chunk_size {report['config'].get('chunk_size')}",
               f"- machine: {report['machine'].get('cpu_count')} CPUs, {report['machine'].get('platform')}",

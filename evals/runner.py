@@ -5,8 +5,9 @@ CLI and page send them, and retrieval is measured with `Dateline.retrieve`, so t
 describe the shipped pipeline and not a copy of it. Scoring lives in evals.metrics, writing
 in evals.report.
 
-Data flow: gold file -> fresh store built from --corpus -> per question: retrieve k=10,
-ask (and the stock llama-index baseline) -> scored records -> metrics -> report files.
+Data flow: gold file (all of it, or one half of its recorded split) -> fresh store built from
+--corpus -> per question: retrieve k=10, ask (and the stock llama-index baseline) -> scored
+records -> metrics -> report files.
 """
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def main(args) -> int:
     from qa.errors import UserError
 
     try:
-        report = run_eval(args.gold, args.corpus, limit=args.limit, baseline=args.baseline,
+        report = run_eval(args.gold, args.corpus, limit=args.limit, half=args.half, baseline=args.baseline,
                           config=getattr(args, "config", None), data_dir=getattr(args, "data_dir", None),
                           partial=Path(args.out) / "records.partial.jsonl")
     except GoldError as exc:
@@ -47,18 +48,19 @@ def main(args) -> int:
     return 1 if report["metrics"]["dateline"]["overall"]["errors"] else 0
 
 
-def run_eval(gold: str | Path, corpus: str | Path, *, limit: int | None = None, baseline: bool = False,
-             config: str | None = None, data_dir: str | None = None, progress: bool = True,
-             partial: Path | None = None, **overrides) -> dict:
+def run_eval(gold: str | Path, corpus: str | Path, *, limit: int | None = None, half: str = "all",
+             baseline: bool = False, config: str | None = None, data_dir: str | None = None,
+             progress: bool = True, partial: Path | None = None, **overrides) -> dict:
     """Run a gold set over a corpus and return the whole report as a dict (see report.json).
 
+    ``half``: "tune", "report" or "all" questions of the split recorded in evals/gold/splits.json.
     ``overrides`` are Settings fields (e.g. model_preset="small"), as for `load_settings`.
     ``partial``: each record is also appended there as it is made, so an interrupted long run
     keeps what it measured.
     """
     from tqdm import tqdm
 
-    items = load_gold(gold, limit)
+    items = load_gold(gold, limit, half=half)
     started = time.perf_counter()
     with fresh_app(config, data_dir, **overrides) as app:
         ingested = ingest_corpus(app, corpus, progress)
@@ -80,6 +82,7 @@ def run_eval(gold: str | Path, corpus: str | Path, *, limit: int | None = None, 
         setup = describe(app, gold, corpus, limit, baseline)
     return {
         **setup,
+        "half": half,
         "duration_s": round(time.perf_counter() - started, 1),
         "ingest": ingested,
         "warnings": warnings,
@@ -221,6 +224,7 @@ def summary_line(report: dict) -> str:
     def pct(key):
         return "n/a" if m[key] is None else f"{m[key]:.0%}"
 
-    return (f"{m['n']} questions in {report['duration_s']:.0f}s: accuracy {pct('accuracy')}, "
+    half = "" if report.get("half", "all") == "all" else f" ({report['half']} half)"
+    return (f"{m['n']} questions{half} in {report['duration_s']:.0f}s: accuracy {pct('accuracy')}, "
             f"hit@5 {pct('hit@5')}, citation precision {pct('citation_precision')}, "
             f"refusal recall {pct('refusal_recall')}, errors {m['errors']}")

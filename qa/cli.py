@@ -193,7 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gold", required=True, help="gold set (JSONL, format in evals/gold/README.md)")
     p.add_argument("--corpus", required=True, help="articles the questions are about")
     p.add_argument("--out", default="report", help="report folder")
-    p.add_argument("--limit", type=int, help="first N questions only")
+    p.add_argument("--half", choices=("all", "tune", "report"), default="all",
+                   help="questions of one half of the split in evals/gold/splits.json (README numbers: report)")
+    p.add_argument("--limit", type=int, help="first N questions only (of the chosen half)")
     p.add_argument("--baseline", action="store_true", help="also run a stock llama-index pipeline")
     p.add_argument("--config", default=argparse.SUPPRESS, help="TOML settings to evaluate (as qa --config)")
     p.set_defaults(func=cmd_eval)
