@@ -1,4 +1,8 @@
-"""Hybrid retrieval: Chroma dense + BM25, fused by reciprocal rank (llama-index pieces).
+"""Hybrid retrieval: Chroma dense + BM25, fused by reciprocal rank (llama-index pieces), then
+ranked by the question's pins: a passage whose text, title or article date holds every year,
+quarter, edition and name the question pins down comes before one that misses any (fusion order
+kept among equals), since news archives hold the same event for every year; a passage that holds
+a value of the kind asked (a date for a when-question) gains a little.
 
 Filters (source, date range) go to Chroma as metadata filters and to BM25 as a corpus mask, so
 both sides rank only the articles the user asked about.
@@ -13,6 +17,8 @@ from llama_index.core.retrievers import QueryFusionRetriever, VectorIndexRetriev
 from llama_index.core.schema import NodeWithScore
 from llama_index.core.vector_stores import FilterOperator, MetadataFilter, MetadataFilters
 
+from qa.answer.constraints import extract
+from qa.answer.kinds import evident_in
 from qa.errors import UserError
 from qa.store import Store
 
@@ -75,14 +81,29 @@ class HybridRetriever:
         )
         sparse = self.store.bm25.retriever(candidates, keep=filters.keep if filters.active else None)
         if sparse is None:
-            return dense.retrieve(question)[:top_k]
+            return by_pins(question, dense.retrieve(question))[:top_k]
         fused = QueryFusionRetriever(
             [dense, sparse],
             llm=MockLLM(),
             mode="reciprocal_rerank",
             num_queries=1,
-            similarity_top_k=top_k,
+            similarity_top_k=max(top_k, candidates),
             use_async=False,
         )
-        return fused.retrieve(question)
+        return by_pins(question, fused.retrieve(question))[:top_k]
+
+
+KIND_WEIGHT = 0.3  # a passage holding a value of the kind asked gains this much (a third of a pin's share at most)
+
+
+def by_pins(question: str, hits: list[NodeWithScore]) -> list[NodeWithScore]:
+    """Hits that hold more of the question's pins, and a value of the kind asked (a date for when,
+    an amount for how much), first; a stable sort keeps the fused order among equals."""
+    pins = extract(question)
+
+    def held(hit: NodeWithScore) -> float:
+        meta, text = hit.node.metadata, hit.node.get_content()
+        return pins.score(f"{text}\n{meta.get('title', '')}", str(meta.get("date", ""))) + KIND_WEIGHT * evident_in(question, text)
+
+    return sorted(hits, key=held, reverse=True)
 

@@ -7,31 +7,30 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Iterator
 
-from qa.answer.compose import Answer, compose, not_found
-from qa.answer.crosscheck import asks_across_articles, for_one_article, leading_articles, other_article_passages, renumber
-from qa.answer.prompt import QUOTE_FIRST_GRAMMAR, REPLY_GRAMMAR, build_messages
+from qa.answer.compose import Answer, Source, compose, not_found, source_of
+from qa.answer.constraints import extract
+from qa.answer.crosscheck import asks_across_articles, for_one_article, leading_articles
+from qa.answer.evidence import Evidence, grammar, messages, select
+from qa.answer.followup import standalone
 from qa.answer.text import relevance
 from qa.config import Settings, load_settings
 from qa.errors import UserError
 from qa.ingest.pipeline import IngestReport, ingest
 from qa.retrieve import Filters, HybridRetriever
 
-REWRITE_SYSTEM = (
-    "Rewrite the user's last question as one standalone question, using the conversation only to "
-    "resolve words like 'it', 'they', 'that deal'. Reply with the question only."
-)
-
 
 @dataclass
 class Event:
-    """A streamed step of an answer: kind is "draft" (model text so far) or "answer" (final)."""
+    """A streamed step of an answer. kind "sources": retrieval is done and `sources` are the passages
+    the model reads, each with its best sentence marked (shown at once, before the model writes);
+    "checking": the model has begun its reply (its unverified text is never shown); "answer": final."""
 
     kind: str
-    text: str = ""
     answer: Answer | None = None
+    sources: list[Source] = field(default_factory=list)
 
 
 class Dateline:
@@ -71,9 +70,11 @@ class Dateline:
         return self._retriever
 
     def warm_up(self) -> None:
-        """Load the embedder, store and model now (a server does this at start, not on the first question)."""
+        """Load the embedder, store and model now, and let the model read the fixed instructions once
+        (llama.cpp keeps that prefix cached): a server does this at start, not on the first question."""
         self.retriever
-        self.llm
+        for _ in self.llm.stream(messages(Evidence("?", extract(""), [])), max_tokens=1):
+            pass
 
     @property
     def llm(self):
@@ -131,14 +132,9 @@ class Dateline:
         return self.retriever.retrieve(question, k or self.settings.top_k, self.settings.candidates, filters)
 
     def standalone(self, question: str, history: list[dict] | None) -> str:
-        """A follow-up rewritten with the conversation into a question that stands alone."""
-        if not history:
-            return question
-        turns = "\n".join(f"{t['role']}: {t['content']}" for t in history[-6:])
-        messages = [{"role": "system", "content": REWRITE_SYSTEM},
-                    {"role": "user", "content": f"Conversation:\n{turns}\n\nLast question: {question}"}]
-        text = "".join(self.llm.stream(messages, max_tokens=64)).strip().split("\n")[0]
-        return text.strip('" ') or question
+        """A follow-up made to stand alone: a pronoun read as the entity last asked or answered about,
+        without the model (see followup.py); the question unchanged when it needs no rewriting."""
+        return standalone(question, history or [])
 
     def ask_stream(self, question: str, *, filters: Filters = Filters(), k: int | None = None,
                    history: list[dict] | None = None) -> Iterator[Event]:
@@ -149,36 +145,31 @@ class Dateline:
             raise UserError(f"the question is longer than {self.settings.max_question_chars} characters")
         started = time.perf_counter()
         asked = self.standalone(question, history)
-        t0 = time.perf_counter()
         passages = self.retrieve(asked, filters, k)
         groups = self.per_article(asked, filters, k) if asks_across_articles(asked) else []
-        if groups:  # comparison mode: the model reads each article on its own
+        if groups:  # comparison mode: both articles' sentences, one answer line per article
             passages = [hit for group in groups for hit in group]
-        timings = {"retrieval_ms": round((time.perf_counter() - t0) * 1000, 1)}
+        evidence = select(asked, extract(asked), passages, per_article=bool(groups))
+        timings = {"retrieval_ms": round((time.perf_counter() - started) * 1000, 1)}
         extra = {"standalone_question": asked if asked != question else "", "model": self.llm_description(),
                  "retrieved": [{"chunk_id": p.node.node_id, "doc_id": p.node.metadata.get("doc_id"),
                                 "score": p.score} for p in passages]}
-        min_relevance = self.settings.min_relevance
-        if self._best_relevance(asked, passages) < min_relevance:  # nothing on topic: refuse without the model
-            timings["total_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        yield Event("sources", sources=shown_sources(evidence))
+        if self._best_relevance(asked, passages) < self.settings.min_relevance or not evidence.lines:
+            timings["total_ms"] = round((time.perf_counter() - started) * 1000, 1)  # nothing on topic: no model call
             yield Event("answer", answer=not_found(question, passages, timings=timings, **extra))
             return
         output = ""
-        replies = self._replies(for_one_article(asked), groups, QUOTE_FIRST_GRAMMAR) if groups else self._drafts(asked, passages)
-        for output in replies:
-            timings.setdefault("first_token_ms", round((time.perf_counter() - started) * 1000, 1))
-            yield Event("draft", text=output)
-        second = ""
-        if self.settings.second_opinion and not groups:  # does the other article agree?
-            answer = compose(asked, passages, output, min_relevance=min_relevance)
-            others = other_article_passages(asked, passages, {c.doc_id for c in answer.citations}, min_relevance)
-            if answer.status == "answered" and others:
-                for second in self._drafts(asked, [passages[i] for i in others]):
-                    yield Event("draft", text=f"{output}\n{second}")
-                second = renumber(second, others)
+        prompt = messages(evidence, for_one_article(asked) if groups else asked, per_article=bool(groups))
+        for piece in self.llm.stream(prompt, self.settings.max_answer_tokens,
+                                     grammar=grammar(evidence, per_article=bool(groups), refusal=self._may_refuse())):
+            if not output:
+                timings["first_token_ms"] = round((time.perf_counter() - started) * 1000, 1)
+                yield Event("checking")
+            output += piece
         timings["total_ms"] = round((time.perf_counter() - started) * 1000, 1)
-        answer = compose(asked, passages, output, second_opinion=second, min_relevance=min_relevance,
-                         compare=bool(groups), timings=timings, **extra)
+        answer = compose(evidence, output, min_relevance=self.settings.min_relevance, compare=bool(groups),
+                         timings=timings, **extra)
         answer.question = question
         yield Event("answer", answer=answer)
 
@@ -196,36 +187,14 @@ class Dateline:
     def _best_relevance(question: str, passages) -> float:
         return max((relevance(question, p.node.get_content(metadata_mode="embed")) for p in passages), default=0.0)
 
-    def _replies(self, question: str, groups: list[list], grammar: str) -> Iterator[str]:
-        """The model's replies, one per group of passages, numbered as in the groups joined.
-        Each must quote (no refusal branch): verification does the refusing, per article."""
-        done: list[str] = []
-        offset, last = 0, ""
-        for group in groups:
-            reply = ""
-            for reply in self._drafts(question, group, grammar):
-                last = "\n".join(done + [reply])
-                yield last
-            done.append(renumber(reply, list(range(offset, offset + len(group)))) if offset else reply)
-            offset += len(group)
-        if "\n".join(done) != last:
-            yield "\n".join(done)
-
-    def _reply_grammar(self) -> str:
+    def _may_refuse(self) -> bool:
+        """The 0.5B preset is not offered NOT FOUND (it took it for 52 of 54 seed questions):
+        verification does its refusing."""
         if self.settings.llm == "packaged":
             from qa.models.packaged import PRESETS
 
-            if PRESETS[self.settings.model_preset].quote_first:
-                return QUOTE_FIRST_GRAMMAR
-        return REPLY_GRAMMAR
-
-    def _drafts(self, question: str, passages, grammar: str = "") -> Iterator[str]:
-        """The model's reply about these passages, growing piece by piece."""
-        text = ""
-        for piece in self.llm.stream(build_messages(question, passages), self.settings.max_answer_tokens,
-                                     grammar=grammar or self._reply_grammar()):
-            text += piece
-            yield text
+            return not PRESETS[self.settings.model_preset].no_refusal
+        return True
 
     def ask(self, question: str, **kwargs) -> Answer:
         final = None
@@ -233,3 +202,14 @@ class Dateline:
             if event.kind == "answer":
                 final = event.answer
         return final
+
+
+def shown_sources(evidence: Evidence) -> list[Source]:
+    """The passages the model reads, numbered as the reader will see them, each with the first of
+    its sentences shown to the model marked: what the page and the CLI show while the model writes."""
+    sources = []
+    for i, hit in enumerate(evidence.passages):
+        lines = [line for line in evidence.lines if line.passage == i]
+        span = (lines[0].start, lines[0].end) if lines else (-1, -1)
+        sources.append(source_of(len(sources) + 1, hit, span))
+    return sources

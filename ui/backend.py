@@ -55,6 +55,8 @@ class Backend:
             with self.lock:
                 if corpus and not self.app.sources():
                     self._ingest_corpus(corpus)
+                self._set("starting", "Loading the model…")
+                self.app.warm_up()  # the first question should not pay for loading the model
             self._set("ready", self._ready_message())
         except UserError as exc:
             self._set("error", f"Startup failed: {exc}")

@@ -33,11 +33,12 @@ def _filters(source: str | None, since: str | None, until: str | None) -> Filter
 
 
 def make_ask(backend: Backend):
-    """The chat handler: streams drafts, then swaps in the verified answer and its sources."""
+    """The chat handler: the passages being read go to the sources panel as soon as retrieval ends,
+    then the verified answer and its cited sources replace them."""
 
     def ask(question, messages, history, blocks, source, since, until):
-        def view(box=gr.update()):  # chat, its state copy, history, source blocks, panel, question box
-            return messages, messages, history, blocks, render.panel_html(blocks), box
+        def view(box=gr.update(), reading: str = ""):  # chat, its state copy, history, source blocks, panel, box
+            return messages, messages, history, blocks, render.panel_html(([reading] if reading else []) + blocks), box
 
         question = (question or "").strip()
         if not question:
@@ -47,11 +48,15 @@ def make_ask(backend: Backend):
         messages = messages + [_message("user", render.user_html(question)),
                                _message("assistant", render.waiting_html())]
         yield view(box="")
+        reading = ""
         try:
             for event in backend.ask_stream(question, filters=_filters(source, since, until), history=history):
-                if event.kind == "draft":
-                    messages[-1] = _message("assistant", render.draft_html(event.text))
-                    yield view()
+                if event.kind == "sources":
+                    reading = render.reading_html(question, [s.__dict__ | {"quote": s.quote} for s in event.sources], turn)
+                    yield view(reading=reading)
+                elif event.kind == "checking":
+                    messages[-1] = _message("assistant", render.checking_html())
+                    yield view(reading=reading)
                 elif event.kind == "answer":
                     answer = event.answer.to_dict()
         except UserError as exc:

@@ -46,10 +46,10 @@ def waiting_html() -> str:
             "(questions are answered one at a time)</span></div>")
 
 
-def draft_html(text: str) -> str:
-    """The model's unverified text while it writes: dimmed, and labelled as a draft."""
-    return ('<div class="dl-draft"><span class="dl-draft-label">drafting… (not yet checked against '
-            f'the articles)</span><div class="dl-draft-text">{esc(text)}</div></div>')
+def checking_html() -> str:
+    """While the model writes: a neutral note; its unverified text is never shown."""
+    return ('<div class="dl-draft"><span class="dl-draft-label">checking the answer against the passages '
+            "(sources on the right)…</span></div>")
 
 
 def answer_html(answer: dict, turn: int) -> str:
@@ -60,6 +60,8 @@ def answer_html(answer: dict, turn: int) -> str:
     status = answer.get("status", "answered")
     if status == "not_found":
         parts.append(_not_found_html(answer))
+        if answer.get("near_miss"):  # a supported answer, but for another year/edition than asked
+            parts.append(_sentences_html(answer, turn))
     else:
         if status == "conflict":
             parts.append(f'<div class="dl-badge dl-badge-conflict">{CONFLICT_LABEL}</div>')
@@ -71,17 +73,16 @@ def answer_html(answer: dict, turn: int) -> str:
 def _not_found_html(answer: dict) -> str:
     note = ("The closest passages are in the sources panel; none of them answers the question."
             if answer.get("related") else "No stored passage is about this question.")
+    if answer.get("near_miss"):
+        note = f"The articles answer this only for another {esc(answer['near_miss'].get('kind', 'case'))}:"
     return (f'<div class="dl-badge dl-badge-notfound">{NOT_FOUND_LABEL}</div>'
             f'<div class="dl-note">{note}</div>')
 
 
 def _sentences_html(answer: dict, turn: int) -> str:
     numbers = {c["n"] for c in answer.get("citations", [])}
-    sentences = answer.get("sentences") or [{"text": answer.get("answer", ""), "supported": True}]
-    rendered = []
-    for s in sentences:
-        css = "dl-sentence" if s.get("supported", True) else "dl-sentence dl-unsupported"
-        rendered.append(f'<span class="{css}">{link_markers(esc(s["text"]), turn, numbers)}</span>')
+    sentences = answer.get("sentences") or [{"text": answer.get("answer", "")}]
+    rendered = [f'<span class="dl-sentence">{link_markers(esc(s["text"]), turn, numbers)}</span>' for s in sentences]
     return f'<div class="dl-text">{" ".join(rendered)}</div>'
 
 
@@ -126,10 +127,18 @@ def sources_html(answer: dict, turn: int) -> str:
     if not cards and answer.get("related"):
         cards.append('<div class="dl-note">Closest passages (none of them answers the question):</div>')
         cards += [_source_card(s, turn, related=True) for s in answer["related"]]
-    if not cards:
-        cards.append('<div class="dl-note">No sources.</div>')
-    return (f'<section class="dl-turn" id="turn-{turn}"><div class="dl-turn-q">Sources for: '
-            f'{esc(answer.get("question", ""))}</div>{"".join(cards)}</section>')
+    return _turn_block(f'Sources for: {esc(answer.get("question", ""))}', cards, turn)
+
+
+def reading_html(question: str, sources: list[dict], turn: int) -> str:
+    """The passages the model is reading, shown as soon as retrieval ends, best sentence marked."""
+    cards = [_source_card(s, turn, related=True) for s in sources]
+    return _turn_block(f"Reading for: {esc(question)}", cards, turn)
+
+
+def _turn_block(heading: str, cards: list[str], turn: int) -> str:
+    body = "".join(cards) or '<div class="dl-note">No sources.</div>'
+    return f'<section class="dl-turn" id="turn-{turn}"><div class="dl-turn-q">{heading}</div>{body}</section>'
 
 
 def panel_html(blocks: list[str]) -> str:
@@ -185,7 +194,6 @@ CSS = """
 .dl-question { white-space: pre-wrap; }
 .dl-draft { opacity: .55; font-style: italic; }
 .dl-draft-label { font-size: .8em; display: block; }
-.dl-draft-text { white-space: pre-wrap; }
 .dl-asked-as { font-size: .85em; color: #666; margin-bottom: .3em; }
 .dl-badge { display: inline-block; font-weight: 600; font-size: .85em; padding: .15em .6em;
             border-radius: .8em; margin-bottom: .35em; }
@@ -193,7 +201,6 @@ CSS = """
 .dl-badge-conflict { background: #fff3e0; color: #8a4b00; border: 1px solid #ffb74d; }
 .dl-badge-error { background: #ffebee; color: #b71c1c; border: 1px solid #ef9a9a; }
 .dl-status-conflict .dl-text { border-left: 3px solid #ffb74d; padding-left: .6em; }
-.dl-unsupported { opacity: .6; text-decoration: underline dotted; }
 .dl-note, .dl-small { font-size: .85em; color: #666; }
 .dl-small { margin-top: .3em; }
 a.dl-cite { text-decoration: none; font-weight: 600; }

@@ -1,8 +1,9 @@
 """From the model's checked claims to what the reader sees: cited sentences, sources, flags.
 
-One answer per article at most; when two articles' answers differ, the answer says the
-articles differ and cites both. When nothing is supported the reader gets a plain
-"Not found in the articles." and the closest passages as related reading.
+One answer per article at most. When two articles' checked answers differ, the answer says the
+articles differ and cites both. When nothing stands the reader gets a plain "Not found in the
+articles." — with the near miss named when the only supported answer is for another year or
+edition — and the closest passages as related reading.
 """
 from __future__ import annotations
 
@@ -10,13 +11,15 @@ from dataclasses import asdict, dataclass, field
 
 from llama_index.core.schema import NodeWithScore
 
-from qa.answer.crosscheck import addresses, echoes, for_one_article
+from qa.answer.agree import agree
 from qa.answer.dates import asks_when, resolve
-from qa.answer.prompt import metadata_line
-from qa.answer.text import content_terms
-from qa.answer.verify import Verified, parse, quoted_answer, quotes_of, sentence_spans, sentences_around, verify
+from qa.answer.evidence import Evidence
+from qa.answer.kinds import evident_in
+from qa.answer.text import content_terms, relevance
+from qa.answer.verify import Rejected, Verified, parse, verify
 
 NOT_FOUND = "Not found in the articles."
+QUOTED_SHARE = 0.6  # share of the question's words a sentence must hold to be shown in place of a declined answer
 
 
 @dataclass
@@ -40,7 +43,6 @@ class Source:
 class Sentence:
     text: str
     citations: list[int]
-    supported: bool = True
 
 
 @dataclass
@@ -52,6 +54,7 @@ class Answer:
     citations: list[Source] = field(default_factory=list)
     related: list[Source] = field(default_factory=list)
     dates: list[dict] = field(default_factory=list)
+    near_miss: dict | None = None  # not_found, but a supported answer for another year/edition…
     standalone_question: str = ""
     dropped: list[str] = field(default_factory=list)  # model claims that failed verification
     raw_output: str = ""
@@ -78,31 +81,150 @@ class Answer:
 
 def source_of(n: int, hit: NodeWithScore, span: tuple[int, int] = (-1, -1)) -> Source:
     meta = hit.node.metadata
-    return Source(
-        n=n,
-        chunk_id=hit.node.node_id,
-        doc_id=str(meta.get("doc_id", "")),
-        title=str(meta.get("title", "")),
-        source=str(meta.get("source", "")),
-        date=str(meta.get("date", "")),
-        passage=hit.node.get_content(),
-        quote_start=span[0],
-        quote_end=span[1],
-    )
+    return Source(n=n, chunk_id=hit.node.node_id, doc_id=str(meta.get("doc_id", "")), title=str(meta.get("title", "")),
+                  source=str(meta.get("source", "")), date=str(meta.get("date", "")), passage=hit.node.get_content(),
+                  quote_start=span[0], quote_end=span[1])
 
 
 def not_found(question: str, passages: list[NodeWithScore], **extra) -> Answer:
     related = [source_of(n, hit) for n, hit in enumerate(passages[:3], start=1)]
-    return Answer(question=question, status="not_found", answer=NOT_FOUND,
-                  sentences=[Sentence(NOT_FOUND, [], True)], related=related, **extra)
+    return Answer(question=question, status="not_found", answer=NOT_FOUND, sentences=[Sentence(NOT_FOUND, [])],
+                  related=related, **extra)
 
 
-def _agree(a: str, b: str) -> bool:
-    ta, tb = content_terms(a), content_terms(b)
-    if not ta or not tb:
-        return False
-    overlap = len(ta & tb)
-    return overlap / min(len(ta), len(tb)) >= 0.5
+def compose(evidence: Evidence, output: str, *, min_relevance: float, compare: bool = False, **extra) -> Answer:
+    """The answer from the model's reply about `evidence`. `compare` (comparison questions: one
+    answer line per article) shows an article the model found no checked answer in by its own
+    best sentence, beside the other's answer."""
+    question, passages = evidence.question, evidence.passages
+    dropped: list[str] = []
+    per_doc: dict[str, Verified] = {}
+    near: Rejected | None = None
+    for claim in parse(output):
+        result = verify(claim, evidence, min_relevance)
+        if isinstance(result, Rejected):
+            dropped.append(result.answer)
+            near = near or (result if result.near else None)
+        else:
+            per_doc.setdefault(evidence.doc_of(result.passage), result)
+    extra.update(dropped=dropped, raw_output=output)
+    articles = evidence.articles()[:2]
+    if compare and len(articles) == 2 and len(per_doc) < 2:
+        views = [per_doc.get(doc) or _own_words(evidence, doc, min_relevance) for doc in articles]
+        if all(views):
+            return _side_by_side(evidence, views, **extra)
+    if per_doc:
+        return _answered(evidence, list(per_doc.values())[:2], **extra)
+    near = near or _near_sentence(evidence)
+    if near:
+        return _near_miss(evidence, near, **extra)
+    quoted = _quoted_sentence(evidence) if not compare and not dropped else None  # the model declined; it did not err
+    if quoted:
+        return _side_by_side(evidence, [quoted], **extra)
+    return not_found(question, passages, **extra)
+
+
+def _answered(evidence: Evidence, claims: list[Verified], **extra) -> Answer:
+    question = evidence.question
+    sources = [source_of(i, evidence.passages[v.passage], (v.start, v.end)) for i, v in enumerate(claims, start=1)]
+    dates: list[dict] = []
+    sentences: list[Sentence] = []
+    differ = len(claims) == 2 and not agree(claims[0].answer, claims[1].answer)
+    if differ and sources[0].date and sources[1].date and sources[0].date != sources[1].date:
+        status = "answered"  # an update, not a disagreement: the latest first, then what it replaced
+        latest, earlier = sorted(zip(claims, sources), key=lambda pair: pair[1].date, reverse=True)
+        for (v, src), lead in ((latest, "As of {date}: {text} [{n}]."), (earlier, "Earlier, on {date}: {text} [{n}].")):
+            text, found = _with_dates(v.answer, question, src)
+            dates += found
+            sentences.append(Sentence(lead.format(date=src.date, text=text, n=src.n), [src.n]))
+    elif differ:
+        status = "conflict"
+        sentences.append(Sentence("The articles differ.", [1, 2]))
+        for v, src in zip(claims, sources):
+            text, found = _with_dates(v.answer, question, src)
+            dates += found
+            sentences.append(Sentence(f"{_label(src)}: {text} [{src.n}].", [src.n]))
+    else:
+        status = "answered"
+        text, dates = _with_dates(claims[0].answer, question, sources[0])
+        marks = "".join(f"[{s.n}]" for s in sources)
+        sentences.append(Sentence(f"{text[0].upper()}{text[1:]} {marks}.", [s.n for s in sources]))
+    return Answer(question=question, status=status, answer=" ".join(s.text for s in sentences), sentences=sentences,
+                  citations=sources, dates=dates, **extra)
+
+
+def _near_miss(evidence: Evidence, rejected: Rejected, **extra) -> Answer:
+    """Not found for what the question pins down, but a supported answer for another value of it:
+    "Not found for 2019 in the articles; they give Naomi Osaka, for 2018 [1]." """
+    v = rejected.near
+    asked = ", ".join(str(pin) for pin, _ in rejected.check.rivals)
+    given = ", ".join(value for _, value in rejected.check.rivals)
+    src = source_of(1, evidence.passages[v.passage], (v.start, v.end))
+    if v.answer:
+        text = f"Not found for {asked} in the articles; they give {v.answer}, for {given} [1]."
+    else:
+        text = f"Not found for {asked} in the articles; for {given} they say: “{src.quote.strip()}” [1]."
+    answer = not_found(evidence.question, evidence.passages, **extra)
+    answer.answer, answer.sentences, answer.citations = text, [Sentence(text, [1])], [src]
+    kind = {"year": "year", "quarter": "quarter", "half": "half-year", "date": "date", "qualifier": "event"}
+    answer.near_miss = {"answer": v.answer, "asked": asked, "given": given, "citation": 1,
+                        "kind": kind.get(rejected.check.rivals[0][0].kind, "case")}
+    return answer
+
+
+def _near_sentence(evidence: Evidence) -> Rejected | None:
+    """With no supported claim: the shown sentence most on the question that holds a value of the
+    kind asked and gives another year/edition than the question pins (no model answer needed)."""
+    question = evidence.question
+    for line in sorted(evidence.lines, key=lambda line: -relevance(question, line.text)):
+        if relevance(question, line.text) < QUOTED_SHARE or not evident_in(question, line.text):
+            continue
+        hit = evidence.passages[line.passage]
+        meta = hit.node.metadata
+        check = evidence.pins.check(line.text, f"{hit.node.get_content()}\n{meta.get('title', '')}", str(meta.get("date", "")))
+        if check.contradicted:
+            return Rejected("", "pins", Verified("", line.passage, line.start, line.end), check)
+    return None
+
+
+def _quoted_sentence(evidence: Evidence) -> Verified | None:
+    """When the model declined (NOT FOUND; not when its answer failed the checks): the shown sentence that holds most of the question's
+    words, if it holds QUOTED_SHARE of them, meets every pin, adds something new and holds a value
+    of the kind asked (a date for when, an amount for how much, a new name for who)."""
+    question = evidence.question
+    asked = content_terms(question)
+    best = max(evidence.lines, key=lambda line: relevance(question, line.text), default=None)
+    if best is None or not asked or relevance(question, best.text) < QUOTED_SHARE:
+        return None
+    hit = evidence.passages[best.passage]
+    meta = hit.node.metadata
+    check = evidence.pins.check(best.text, f"{hit.node.get_content()}\n{meta.get('title', '')}", str(meta.get("date", "")))
+    if not check.met or not content_terms(best.text) - asked or not evident_in(question, best.text):
+        return None
+    return Verified("", best.passage, best.start, best.end)
+
+
+def _own_words(evidence: Evidence, doc_id: str, min_relevance: float) -> Verified | None:
+    """An article's shown sentence that best matches the question (comparison mode, when the model
+    gave no checked answer for it): on topic, and adding something the question does not say."""
+    asked = content_terms(evidence.question)
+    lines = [line for line in evidence.lines if evidence.doc_of(line.passage) == doc_id and content_terms(line.text) - asked]
+    best = max(lines, key=lambda line: relevance(evidence.question, line.text), default=None)
+    if best is None or relevance(evidence.question, best.text) < min_relevance:
+        return None
+    return Verified("", best.passage, best.start, best.end)
+
+
+def _side_by_side(evidence: Evidence, views: list[Verified], **extra) -> Answer:
+    """Each article's checked answer, or else its own words, shown as such: the reader compares."""
+    sources, sentences = [], []
+    for i, v in enumerate(views, start=1):
+        src = source_of(i, evidence.passages[v.passage], (v.start, v.end))
+        sources.append(src)
+        said = f"{v.answer} [{i}]." if v.answer else f"says: “{src.quote.strip()}” [{i}]."
+        sentences.append(Sentence(f"{_label(src)}{':' if v.answer else ''} {said}", [i]))
+    return Answer(question=evidence.question, status="answered", answer=" ".join(s.text for s in sentences),
+                  sentences=sentences, citations=sources, **extra)
 
 
 def _label(src: Source, words: int = 6) -> str:
@@ -116,120 +238,10 @@ def _label(src: Source, words: int = 6) -> str:
 
 
 def _with_dates(text: str, question: str, src: Source) -> tuple[str, list[dict]]:
-    """Relative dates in the answer (or its quote) made absolute from the article's date."""
+    """Relative dates in the answer (or its sentence) made absolute from the article's date."""
     found = resolve(src.quote or text, src.date)
     dates = [{"expression": d.expression, "date": d.date, "doc_id": src.doc_id} for d in found]
     if asks_when(question) and found:
         in_answer = resolve(text, src.date) or found
         text = f"{text} ({in_answer[0].human()})"
     return text, dates
-
-
-def _claims(question: str, texts: list[str], labels: list[str], output: str, dropped: list[str],
-            min_relevance: float) -> list[Verified]:
-    verified = []
-    for claim in parse(output):
-        checked = verify(claim, question, texts, min_relevance, labels)
-        if checked is None:
-            dropped.append(claim.answer)
-        else:
-            verified.append(checked)
-    return verified
-
-
-_ABOUT_ARTICLES = content_terms("article articles report reports account accounts story stories")
-
-
-def _own_words(question: str, passages: list[NodeWithScore], doc_id: str, min_relevance: float) -> Verified | None:
-    """An article's sentence that best matches the question (comparison mode, when the model
-    gave no checked answer for it): on topic, and adding something the question does not say."""
-    asked = content_terms(for_one_article(question)) - _ABOUT_ARTICLES
-    best, best_share = None, 0.0
-    for n, hit in enumerate(passages, start=1):
-        if str(hit.node.metadata.get("doc_id")) != doc_id or not asked:
-            continue
-        text = hit.node.get_content()
-        for start, end in sentence_spans(text):
-            terms = content_terms(text[start:end])
-            share = len(asked & terms) / len(asked)
-            if share > best_share and terms - asked:
-                best, best_share = Verified("", n, start, end), share
-    return best if best_share >= min_relevance else None
-
-
-def _side_by_side(question: str, passages: list[NodeWithScore], views: list[Verified], dropped: list[str],
-                  output: str, **extra) -> Answer:
-    """Each article's checked answer, or else its own words, next to the other's: the reader compares."""
-    sources, sentences = [], []
-    for i, v in enumerate(views, start=1):
-        src = source_of(i, passages[v.n - 1], (v.quote_start, v.quote_end))
-        sources.append(src)
-        said = f"{v.answer} [{i}]." if v.answer else f"says: “{src.quote.strip()}” [{i}]."
-        sentences.append(Sentence(f"{_label(src)}{':' if v.answer else ''} {said}", [i]))
-    return Answer(question=question, status="answered", answer=" ".join(s.text for s in sentences),
-                  sentences=sentences, citations=sources, dropped=dropped, raw_output=output, **extra)
-
-
-def compose(question: str, passages: list[NodeWithScore], output: str, *, second_opinion: str = "",
-            min_relevance: float = 0.34, compare: bool = False, **extra) -> Answer:
-    """The answer from the model's reply; `second_opinion` is a reply about another article's
-    passages (numbered as in `passages`), counted only when it addresses the question.
-    `compare` (comparison mode: one reply per article) ignores answers that only repeat the
-    question, and shows an article the model found no checked answer in by its own best sentence."""
-    texts = [hit.node.get_content() for hit in passages]
-    labels = [metadata_line(hit.node.metadata) for hit in passages]
-    dropped: list[str] = []
-    doc_of = lambda v: str(passages[v.n - 1].node.metadata.get("doc_id"))  # noqa: E731
-    per_doc: dict[str, Verified] = {}
-    for v in _claims(question, texts, labels, output, dropped, min_relevance):  # first supported claim per article
-        if compare and echoes(question, v.answer):
-            dropped.append(v.answer)
-            continue
-        per_doc.setdefault(doc_of(v), v)
-    for v in _claims(question, texts, labels, second_opinion, dropped, min_relevance) if second_opinion else []:
-        said_in = sentences_around(texts[v.n - 1], v.quote_start, v.quote_end)
-        if doc_of(v) not in per_doc and addresses(question, v.answer, said_in, min_relevance):
-            per_doc[doc_of(v)] = v
-            break
-    output = output + (f"\n{second_opinion}" if second_opinion else "")
-    articles = list(dict.fromkeys(str(hit.node.metadata.get("doc_id")) for hit in passages))[:2]
-    if compare and len(articles) == 2 and len(per_doc) < 2:
-        side_by_side = {doc: per_doc.get(doc) or _own_words(question, passages, doc, min_relevance) for doc in articles}
-        if all(side_by_side.values()):
-            return _side_by_side(question, passages, list(side_by_side.values()), dropped, output, **extra)
-    if not per_doc:
-        quoted = quoted_answer(question, quotes_of(output), texts)
-        if quoted is None:
-            return not_found(question, passages, dropped=dropped, raw_output=output, **extra)
-        src = source_of(1, passages[quoted.n - 1], (quoted.quote_start, quoted.quote_end))
-        sentence = Sentence(f"{_label(src)} says: “{src.quote.strip()}” [1].", [1])
-        return Answer(question=question, status="answered", answer=sentence.text, sentences=[sentence],
-                      citations=[src], dropped=dropped, raw_output=output, **extra)
-
-    claims = list(per_doc.values())[:2]
-    sources = [source_of(i + 1, passages[v.n - 1], (v.quote_start, v.quote_end)) for i, v in enumerate(claims)]
-    dates: list[dict] = []
-    sentences: list[Sentence] = []
-    if len(claims) == 2 and not _agree(claims[0].answer, claims[1].answer):
-        status = "conflict"
-        sentences.append(Sentence("The articles differ.", [1, 2]))
-        for v, src in zip(claims, sources):
-            text, found = _with_dates(v.answer, question, src)
-            dates += found
-            sentences.append(Sentence(f"{_label(src)}: {text} [{src.n}].", [src.n]))
-    else:
-        status = "answered"
-        text, dates = _with_dates(claims[0].answer, question, sources[0])
-        marks = "".join(f"[{s.n}]" for s in sources)
-        sentences.append(Sentence(f"{text[0].upper()}{text[1:]} {marks}.", [s.n for s in sources]))
-    return Answer(
-        question=question,
-        status=status,
-        answer=" ".join(s.text for s in sentences),
-        sentences=sentences,
-        citations=sources,
-        dates=dates,
-        dropped=dropped,
-        raw_output=output,
-        **extra,
-    )

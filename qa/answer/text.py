@@ -73,7 +73,25 @@ def numbers(text: str) -> set[str]:
     return found
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentences of an answer; a citation marker stays with the sentence before it."""
-    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z\"“‘(])", text.strip())
-    return [p.strip() for p in parts if p.strip()]
+# A sentence ends at . ! ? (and a closing quote) followed by space, except after an initial or a
+# common abbreviation ("U.S. officials", "Mr. Rubio", "Jan. 5"); a line break ends one too (headlines).
+_SENTENCE = re.compile(
+    r"\S[^\n]*?(?:(?<!\b[A-Z])(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bDr)(?<!\bSt)(?<!\bNo)(?<!\bJan)(?<!\bFeb)"
+    r"(?<!\bAug)(?<!\bSept)(?<!\bSep)(?<!\bOct)(?<!\bNov)(?<!\bDec)(?<!\bvs)[.!?]+[\"”’')]*(?=\s|$)|(?=\n)|$)",
+)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a text: the one sentence splitter of the answer path."""
+    spans = []
+    for m in _SENTENCE.finditer(text):
+        chunk = m.group(0)
+        if chunk.strip():
+            spans.append((m.start(), m.start() + len(chunk.rstrip())))
+    return spans
+
+
+def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the whole sentence(s) a span of the text lies in."""
+    spans = [(a, b) for a, b in sentence_spans(text) if a < end and b > start]
+    return (spans[0][0], spans[-1][1]) if spans else (start, end)

@@ -24,7 +24,7 @@ class PackagedModel:
     parts: int
     sha256: str
     size_hint: str
-    quote_first: bool = False  # too weak to be offered a refusal: must quote (see prompt.py)
+    no_refusal: bool = False  # too weak to be offered a refusal: its reply must name a sentence (evidence.py)
 
     @property
     def distributions(self) -> list[str]:
@@ -45,7 +45,7 @@ PRESETS: dict[str, PackagedModel] = {
         parts=6,
         sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
         size_hint="491 MB",
-        quote_first=True,
+        no_refusal=True,
     ),
 }
 

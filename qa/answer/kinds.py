@@ -1,0 +1,149 @@
+"""What kind of answer a question asks for, and whether an answer (or a sentence) is of that kind.
+
+A who-question is answered by a person or organisation, a when-question by a date, a how-much
+question by an amount with its currency or unit, a how-many question by a count. An answer of
+another kind is no answer, however well its words are backed by the passage: "April 19" for
+"Who met Rubio?" is dropped like an unsupported claim.
+"""
+from __future__ import annotations
+
+import re
+
+from qa.answer.constraints import MONTHS, NUMBER_WORDS
+from qa.answer.text import content_terms, normalise
+
+_WHO = re.compile(r"^\s*(?:who|whom|whose)\b|\b(?:by|to|with|from) whom\b|^\s*(?:which|what) (?:person|people|company|"
+                  r"firm|team|club|country|nation|player|actor|actress|director|minister|official|leader|group|"
+                  r"organi[sz]ation|agency|newspaper|outlet|band|singer|president|ceo|chairman|coach|manager)\b",
+                  re.IGNORECASE)
+_WHEN = re.compile(r"^\s*when\b|\b(?:what|which) (?:day|date|year|month|time)\b|\bwhen (?:did|was|were|is|will|does|do)\b"
+                   r"|\brelease date\b|\bdate of\b", re.IGNORECASE)
+_AMOUNT = re.compile(r"\bhow much\b|\b(?:what|which) (?:was |is |were |are |will be )?(?:[\w.-]+(?:'s|’s)? ){0,3}?"
+                     r"(?:price|cost|amount|value|revenue|sales|turnover|sum|fee|salary|budget|profit|loss|fine|bid|"
+                     r"valuation|deficit|debt)s?\b", re.IGNORECASE)
+_COUNT = re.compile(r"\bhow many\b|\b(?:what|which) (?:number|percentage|proportion|share)\b", re.IGNORECASE)
+_WHERE = re.compile(r"^\s*where\b|\b(?:which|what) (?:city|town|country|place|venue|stadium|region|state)\b",
+                    re.IGNORECASE)
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTH_WORDS = [m for m in MONTHS if m != "may"] + [r"may(?= \d)", r"(?<=\d )may"]  # not the verb
+_DATE_WORDS = re.compile(r"\b(?:" + "|".join((*_MONTH_WORDS, *WEEKDAYS)) + r"|yesterday|today|tomorrow|tonight|"
+                         r"(?:last|next|this) (?:week|month|year|weekend)|spring|summer|autumn|fall|winter|"
+                         r"(?:1[89]|20)\d\d|\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?|\d{4}-\d{2}-\d{2})\b")
+_NUMBER = re.compile(r"\d|\b(?:" + "|".join(NUMBER_WORDS) + r"|thirty|forty|fifty|sixty|seventy|eighty|ninety|dozens?|"
+                     r"hundreds?|thousands?|millions?|billions?)\b")
+CURRENCY = r"(?:US\$|A\$|C\$|HK\$|[$£€¥₹₽]|Rs\.?|EUR|USD|GBP)"
+SCALE = r"(?:thousand|million|billion|trillion|mn|bn|tn|m|b|k)"
+UNIT = (r"(?:dollars?|euros?|pounds?|sterling|yen|yuan|rupees?|roubles?|rubles?|francs?|pesos?|won|"
+        r"cents?|pence|p|%|per ?cent|percentage points?|points?|tonnes?|tons?|barrels?|kilometres?|km|miles?|"
+        r"kg|kilograms?|metres?|meters?|hours?|days?|weeks?|months?|years?|people|votes?|shares?|units?)")
+# A quantity as the news writes it: "$1.65 billion", "4.1 million euros", "£593.4bn", "5%", "40 per cent".
+AMOUNT = re.compile(rf"(?:{CURRENCY}\s?)?\d[\d,]*(?:\.\d+)?(?:\s?{SCALE}\b)?(?:\s?{UNIT}(?![a-z]))?", re.IGNORECASE)
+
+
+def kind_of(question: str) -> str:
+    """person | date | amount | count | place | any."""
+    if _AMOUNT.search(question):
+        return "amount"
+    if _COUNT.search(question):
+        return "count"
+    if _WHEN.search(question):
+        return "date"
+    if _WHO.search(question):
+        return "person"
+    if _WHERE.search(question):
+        return "place"
+    return "any"
+
+
+def fits(question: str, answer: str) -> bool:
+    """Is the answer of the kind the question asks for (and more than the question's own names)?"""
+    kind = kind_of(question)
+    if kind == "date":
+        return bool(_DATE_WORDS.search(normalise(answer)))
+    if kind == "count":
+        return bool(_NUMBER.search(normalise(answer)))
+    if kind == "amount":
+        return any(_has_unit(m.group(0)) for m in AMOUNT.finditer(answer))
+    if kind in ("person", "place"):
+        return _names_someone_new(question, answer) and not _only_date_or_number(answer)
+    return True
+
+
+def whole_amount(answer: str, sentence: str) -> str:
+    """The answer with its quantity written out as the sentence has it: "4.1" -> "4.1 million euros"
+    when the sentence says so; the answer unchanged when there is nothing to add."""
+    for m in AMOUNT.finditer(answer):
+        number = re.search(r"\d[\d,]*(?:\.\d+)?", m.group(0)).group(0)
+        for full in AMOUNT.finditer(sentence):
+            if re.search(r"\d[\d,]*(?:\.\d+)?", full.group(0)).group(0) == number and len(full.group(0)) > len(m.group(0)):
+                return (answer[: m.start()] + full.group(0).strip() + answer[m.end():]).strip()
+    return answer
+
+
+_MONTH_NAMES = "|".join(m for m in MONTHS if len(m) > 3 or m == "may")
+# A calendar date as the news writes it: "April 29, 2015", "29 April 2015", "April 2015", "Dec. 1 2017".
+DATE = re.compile(rf"\b(?:(?:{_MONTH_NAMES})\.? \d{{1,2}}(?:st|nd|rd|th)?,? (?:1[89]|20)\d\d|\d{{1,2}}(?:st|nd|rd|th)? "
+                  rf"(?:of )?(?:{_MONTH_NAMES}),? (?:1[89]|20)\d\d|(?:{_MONTH_NAMES})\.? (?:1[89]|20)\d\d)\b", re.IGNORECASE)
+
+
+_DAY = re.compile(r"\b(?:on|last|next|this) (?:" + "|".join(WEEKDAYS) + r")\b|\b(?:yesterday|tomorrow)\b", re.IGNORECASE)
+
+
+def whole_date(answer: str, sentence: str) -> str:
+    """A date answer completed from its sentence: "April 29" -> "April 29, 2015" when the sentence
+    says so; unchanged when the answer already holds a year or the sentence adds none."""
+    if re.search(r"\b(?:1[89]|20)\d\d\b", answer):
+        return answer
+    said = normalise(answer)
+    for m in DATE.finditer(sentence):
+        if said and said in normalise(m.group(0)):
+            return re.sub(re.escape(answer.strip()), m.group(0), answer, count=1, flags=re.IGNORECASE) \
+                if answer.strip().lower() in m.group(0).lower() else m.group(0)
+    return answer
+
+
+def core(question: str, answer: str) -> str:
+    """A date or amount answer cut to the value asked for when the model copied a clause around it:
+    "2020 NBA draft was held on November 18, 2020" -> "November 18, 2020"."""
+    kind = kind_of(question)
+    pattern = {"date": DATE, "amount": AMOUNT}.get(kind)
+    if pattern is None:
+        return answer
+    found = [m.group(0).strip() for m in pattern.finditer(answer) if kind != "amount" or _has_unit(m.group(0))]
+    return found[0] if len(found) == 1 and len(answer) > len(found[0]) + 12 else answer
+
+
+def evident_in(question: str, text: str) -> bool:
+    """Does a text itself hold a value of the kind asked (a calendar date for when, an amount for how
+    much, a name the question does not give for who)? Retrieval and evidence selection rank by it,
+    and a declined answer's sentence is shown only when it holds one."""
+    kind = kind_of(question)
+    if kind in ("person", "place"):
+        return bool(_new_names(question, text))
+    if kind == "date":  # a calendar date, or a day the article's date resolves ("on Thursday")
+        return bool(DATE.search(text) or _DAY.search(text))
+    return fits(question, text)
+
+
+def _has_unit(quantity: str) -> bool:
+    return bool(re.search(rf"{CURRENCY}|\d\s?{SCALE}\b|{UNIT}(?![a-z])", quantity, re.IGNORECASE))
+
+
+def _names_someone_new(question: str, answer: str) -> bool:
+    """The answer's last name-like word ("Foreign Minister *Sybiha*", "Rubio and *Witkoff*") is not one
+    the question already gives: an answer that only repeats whom the question names is no answer."""
+    capitalised = re.findall(r"(?<![\w'’])[A-Z][\w'’.-]*", answer)
+    last = content_terms(capitalised[-1]) if capitalised else set()
+    return bool(last) and not last & (content_terms(question) | content_terms(" ".join((*MONTHS, *WEEKDAYS))))
+
+
+def _new_names(question: str, text: str) -> set[str]:
+    """Capitalised words of the text that the question does not already say."""
+    capitalised = re.findall(r"(?<![\w'’])[A-Z][\w'’.-]*", text)
+    return content_terms(" ".join(capitalised)) - content_terms(question) - content_terms(" ".join(MONTHS))
+
+
+def _only_date_or_number(answer: str) -> bool:
+    rest = _DATE_WORDS.sub(" ", normalise(answer))
+    return not re.search(r"[a-z]", re.sub(r"\b(?:on|in|at|the|of)\b", " ", rest))

@@ -1,0 +1,118 @@
+"""What a question pins down (year, quarter, edition, qualifiers, names) and how evidence meets it."""
+from __future__ import annotations
+
+import pytest
+
+from qa.answer.constraints import extract
+from qa.answer.kinds import fits, kind_of, whole_amount
+
+
+def pins(question: str) -> set[tuple[str, str]]:
+    return {(p.kind, p.value) for p in extract(question).pins if p.kind != "name"}
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Who won the men's singles title at Wimbledon in 2013?", {("year", "2013"), ("qualifier", "men"),
+                                                               ("qualifier", "singles")}),
+    ("What was the company's revenue in Q2 2020?", {("quarter", "2"), ("year", "2020")}),
+    ("What did the bank earn in the second quarter?", {("quarter", "2")}),
+    ("How much did it lose in the first-half of 2019?", {("half", "1"), ("year", "2019")}),
+    ("Which film won Best Picture at the 92nd Academy Awards?", {("ordinal", "92")}),
+    ("When did season 4 of the show premiere?", {("ordinal", "4")}),
+    ("When will the first season of the series air?", {("ordinal", "1")}),
+    ("Who directed Part II?", {("number", "2")}),
+    ("When was the Model 3 released?", {("number", "3")}),
+    ("What happened on April 19?", {("date", "04-19")}),
+    ("Who is the chief executive?", set()),
+])
+def test_the_shapes_a_question_pins(question, expected):
+    assert pins(question) == expected
+
+
+def test_names_are_pinned_without_question_words():
+    names = [p.value for p in extract("Who won the women's singles U.S. Open in 2019?").pins if p.kind == "name"]
+    assert names == ["open"]  # "Who" is no name; "U.S." is single letters
+    assert [p.value for p in extract("Whom did Rubio meet in Paris?").pins if p.kind == "name"] == ["rubio", "pari"]  # stems
+
+
+def test_a_year_is_met_by_the_sentence_or_else_its_context_or_article_date():
+    q = extract("Who won the Kestrel Cup in 2021?")
+    assert q.check("Anna Berg won the 2021 Kestrel Cup.").met
+    assert q.check("Anna Berg won the Kestrel Cup.", context="The 2021 Kestrel Cup ended on Sunday.").met
+    assert q.check("Anna Berg won the Kestrel Cup on Sunday.", date="2021-06-02").met  # "in 2021" vs an article dated 2021
+
+
+def test_another_year_in_the_sentence_contradicts_and_names_the_rival():
+    q = extract("Who won the Kestrel Cup in 2019?")
+    check = q.check("Anna Berg won the 2021 Kestrel Cup.", context="The 2019 Kestrel Cup was cancelled.")
+    assert not check.met and check.contradicted
+    assert [(str(pin), value) for pin, value in check.rivals] == [("2019", "2021")]
+    dated = q.check("Anna Berg won the Kestrel Cup on Sunday.", date="2021-06-02")
+    assert not dated.met and dated.rivals[0][1] == "2021"  # an article of 2021 reporting an undated win
+
+
+def test_quarters_editions_and_qualifiers_must_match():
+    assert extract("What was revenue in Q1 2021?").check("First-quarter revenue rose to $10.4 billion in 2021.").met
+    assert not extract("What was revenue in Q1 2021?").check("Second-quarter revenue was $12 billion in 2021.").met
+    assert extract("Who won at the 92nd Academy Awards?").check("At the 92nd Academy Awards, Joaquin Phoenix won.").met
+    assert not extract("Who won at the 92nd Academy Awards?").check("At the 91st Academy Awards, Rami Malek won.").met
+    assert extract("Who starred in season 4?").check("The fourth season stars Ann Lee.").met
+    assert extract("When was Diablo 3 released?").check("Diablo III was released on May 15, 2012.").met
+    women = extract("Who won the women's singles?")
+    assert not women.check("Rafael Nadal won the men's singles title.").met
+    assert women.check("Bianca Andreescu won the women's singles title.").met
+    assert women.check("Bianca Andreescu won the title.").met  # unqualified evidence is no rival
+
+
+def test_names_must_be_in_the_sentence_or_its_passage():
+    q = extract("Who won the U.S. Open in 2019?")
+    assert not q.check("Simona Halep won Wimbledon in 2019.").met
+    assert q.check("Andreescu beat Serena Williams in 2019.", context="US Open final report").met
+
+
+def test_a_passage_ranks_by_the_share_of_pins_it_holds():
+    q = extract("Who won the Kestrel Cup in 2019?")
+    assert q.score("The 2019 Kestrel Cup went to Berg.") == 1.0
+    assert q.score("The 2021 Kestrel Cup went to Berg.") < 1.0
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Who won the 2013 title?", "person"), ("When was the deal signed?", "date"),
+    ("What is the release date of the game?", "date"), ("How much did Google pay for YouTube?", "amount"),
+    ("How many people were hurt?", "count"), ("Which city hosted the games?", "place"),
+    ("What deadline was set?", "any"),
+])
+def test_the_kind_of_answer_a_question_asks_for(question, kind):
+    assert kind_of(question) == kind
+
+
+def test_answers_of_the_wrong_kind_do_not_fit():
+    assert fits("Who won the Oscar?", "Joaquin Phoenix")
+    assert not fits("Who won the Oscar?", "April 19")
+    assert not fits("Whom did Sybiha meet?", "Sybiha")  # only repeats the question
+    assert fits("When was it released?", "May 15, 2012") and not fits("When was it released?", "Blizzard")
+    assert fits("How many people died?", "forty") and not fits("How many people died?", "many")
+    assert not fits("How much did Google pay?", "1.65")  # a bare number is not an amount
+    assert fits("How much did Google pay?", "$1.65 billion")
+
+
+def test_a_partial_amount_is_shown_whole_from_its_sentence():
+    sentence = "The state will invest 4.1 million euros in the port, the ministry said."
+    assert whole_amount("4.1", sentence) == "4.1 million euros"
+    assert whole_amount("$1.65 billion", "Google paid $1.65 billion in stock.") == "$1.65 billion"
+    assert whole_amount("£593.4", "Profits were £593.4bn last year.") == "£593.4bn"
+
+
+def test_a_partial_date_is_shown_whole_from_its_sentence():
+    from qa.answer.kinds import whole_date
+
+    assert whole_date("April 29", "It was released in Japan on April 29, 2015.") == "April 29, 2015"
+    assert whole_date("29 April", "Released on 29 April 2015 in Japan.") == "29 April 2015"
+    assert whole_date("April 29, 2015", "on April 29, 2015") == "April 29, 2015"
+    assert whole_date("on Thursday", "They met on Thursday.") == "on Thursday"
+    assert kind_of("What was Tesla's revenue in Q1 2021?") == "amount"
+    from qa.answer.kinds import core
+
+    assert core("What is the date of the 2020 draft?", "2020 NBA draft was held on November 18, 2020") == "November 18, 2020"
+    assert core("How much did Google pay?", "Google paid $1.65 billion in stock for it") == "$1.65 billion"
+    assert core("Who won?", "Andy Murray, who beat Novak Djokovic in the final") == "Andy Murray, who beat Novak Djokovic in the final"
