@@ -5,9 +5,17 @@ changed article's new chunks are written before its old ones are deleted, and th
 read back from Chroma itself (or from the BM25 side only when it was built from exactly Chroma's
 current ids), so a re-run after a crash repairs half-written articles and ends in the same store
 as a clean ingest.
+
+One identity per origin: an article's doc id comes from where it was read (a file's path under the
+folder given, a normalised URL, a feed and an entry's guid). Reading the same origin again updates
+its article; an article from another origin whose doc id is already held by a stored article that
+still exists (an upload named like a corpus file, `news.txt` from a second folder) is stored beside
+it under `<doc id>@<hash of its path>` and never replaces it.
 """
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +23,7 @@ from typing import Callable, Iterable
 
 from qa.config import Settings
 from qa.ingest.chunking import chunk_article
-from qa.ingest.readers import Article, ReadFailure, read_sources
+from qa.ingest.readers import Article, ReadFailure, read_sources, web
 from qa.store import Store
 
 BATCH_CHUNKS = 512  # chunks embedded and written together
@@ -57,9 +65,23 @@ class IngestReport:
         }
 
 
-def _under(path: str, roots: list[Path]) -> bool:
-    p = Path(path)
-    return any(p == root or root in p.parents for root in roots)
+def _under(path: str, roots: list[str]) -> bool:
+    """Whether a stored article came from one of these sources (a URL, or a file under a folder)."""
+    return any(path == root or (not web.is_url(root) and Path(root) in Path(path).parents) for root in roots)
+
+
+def _alive(path: str) -> bool:
+    return web.is_url(path) or os.path.exists(path)
+
+
+def _own_identity(article: Article, registry: dict) -> Article:
+    """The article under a doc id of its own: one held by a live article of another origin gets
+    this origin's hash appended, and keeps it (see the module docstring)."""
+    own = f"{article.doc_id}@{hashlib.sha256(article.path.encode()).hexdigest()[:8]}"
+    held = registry.get(article.doc_id)
+    if own in registry or (held and held.path != article.path and _alive(held.path)):
+        return dataclasses.replace(article, doc_id=own)
+    return article
 
 
 def ingest(
@@ -70,13 +92,13 @@ def ingest(
     prune: bool = False,
     progress: Callable[[IngestReport, str], None] | None = None,
 ) -> IngestReport:
-    sources = [Path(s) for s in sources]
-    roots = [s.resolve() for s in sources]
+    sources = [os.fspath(s) for s in sources]
+    roots = [web.normalise(s) if web.is_url(s) else Path(s).resolve().as_posix() for s in sources]
     registry = store.registry(from_chroma=prune)  # pruning deletes by stored path: read it from the source
     report = IngestReport()
     seen_ids: set[str] = set()
     seen_hashes: dict[str, str] = {}
-    live_hashes = {e.sha256: e.doc_id for e in registry.values() if e.complete and os.path.exists(e.path)}
+    live_hashes = {e.sha256: e.doc_id for e in registry.values() if e.complete and _alive(e.path)}
     pending: list[tuple[Article, list, set[str]]] = []  # article, its nodes, stale chunk ids
 
     def flush() -> None:
@@ -95,7 +117,7 @@ def ingest(
             if progress:
                 progress(report, item.path)
             continue
-        article = item
+        article = item if item.doc_id in seen_ids else _own_identity(item, registry)
         entry = registry.get(article.doc_id)
         kept = False  # only a stored article's content can make a later one a duplicate
         if article.doc_id in seen_ids:
@@ -124,9 +146,10 @@ def ingest(
             progress(report, article.doc_id)
     flush()
 
-    if prune:
+    if prune:  # not under a source that could not be read at all (a feed URL that is down)
+        live_roots = [root for root in roots if root not in {path for path, _ in report.failed}]
         for doc_id, entry in registry.items():
-            if doc_id not in seen_ids and _under(entry.path, roots):
+            if doc_id not in seen_ids and _under(entry.path, live_roots):
                 store.delete_ids(sorted(entry.chunk_ids))
                 report.pruned.append(doc_id)
     store.bm25.sync()
