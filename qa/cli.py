@@ -157,8 +157,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", help="TOML settings file (env QA_CONFIG)")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("ingest", help="read articles into the store (incremental: unchanged ones are skipped)")
-    p.add_argument("paths", nargs="*", help="files or folders (default: the bundled corpus)")
+    p = sub.add_parser("ingest", help="read articles into the store (incremental: unchanged ones are skipped)",
+                       description="Formats: .txt .md .html .csv .jsonl .pdf and RSS/Atom feeds (.xml .rss .atom). "
+                                   "An http(s) URL is fetched (20 s timeout, at most 5 redirects, QA_MAX_FILE_BYTES) "
+                                   "and read as a page, a PDF or a feed; each feed entry is one article.")
+    p.add_argument("paths", nargs="*", help="files, folders, or http(s) URLs of pages and feeds "
+                                            "(default: the bundled corpus)")
     p.add_argument("--prune", action="store_true", help="remove stored articles no longer in these paths")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")

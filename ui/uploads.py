@@ -19,7 +19,7 @@ from pathlib import Path
 
 from qa import UserError
 
-ALLOWED_SUFFIXES = (".txt", ".md", ".html", ".csv", ".jsonl")
+ALLOWED_SUFFIXES = (".txt", ".md", ".html", ".csv", ".jsonl", ".pdf", ".xml", ".rss", ".atom")  # .xml: a feed
 MAX_STEM = 80
 
 
