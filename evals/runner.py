@@ -199,9 +199,6 @@ def _short(text: str) -> str:
 # --- what was run, where ------------------------------------------------------------------------
 def describe(app, gold, corpus, limit, baseline) -> dict:
     """Config, date and machine: enough to tell two reports' numbers apart."""
-    secret = ("_token", "_key")  # auth_token, llm_api_key; not max_answer_tokens
-    settings = {k: ("***" if k.endswith(secret) and v else str(v) if isinstance(v, Path) else v)
-                for k, v in app.settings.model_dump().items()}
     machine = {"cpu_count": os.cpu_count(), "platform": platform.platform(),
                "processor": platform.processor() or platform.machine(), "python": platform.python_version()}
     try:
@@ -214,7 +211,7 @@ def describe(app, gold, corpus, limit, baseline) -> dict:
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "gold": str(gold), "corpus": str(corpus), "limit": limit, "baseline": baseline,
         "model": app.llm_description(), "embedder": app.embedder.model_name,
-        "config": settings, "machine": machine,
+        "config": app.settings.public_dump(), "machine": machine,
     }
 
 

@@ -117,9 +117,8 @@ def cmd_doctor(args) -> int:
     app = _app(args)
     s = app.settings
     print("settings:")
-    for key, value in s.model_dump().items():
-        shown = "***" if ("token" in key or "key" in key) and value else value
-        print(f"  {key} = {shown}")
+    for key, value in s.public_dump().items():
+        print(f"  {key} = {value}")
     print("models:")
     for name, preset in PRESETS.items():
         print(f"  llm preset {name}: {packaged_status(preset, s.models_dir)}")

@@ -73,6 +73,13 @@ class Settings(BaseSettings):
     def models_dir(self) -> Path:
         return self.models_cache or self.data_dir / "models"
 
+    def public_dump(self) -> dict:
+        """Every setting as JSON values with the secrets (API key, auth token) masked when set:
+        what `qa doctor` prints and an eval report records, so neither leaks a credential."""
+        secrets = ("llm_api_key", "auth_token")
+        return {key: "***" if key in secrets and value else value
+                for key, value in self.model_dump(mode="json").items()}
+
 
 def load_settings(config_file: str | Path | None = None, **overrides) -> Settings:
     """Settings from env, an optional TOML file (``QA_CONFIG``) and explicit overrides."""
