@@ -60,12 +60,21 @@ def first_hit_rank(item: GoldItem, chunks: list[tuple[str, str]]) -> int | None:
 
 
 # --- answers ---------------------------------------------------------------------------------
+def holds(text: str, phrase: str) -> bool:
+    """The normalised phrase appears in the normalised text as whole words."""
+    phrase = norm_answer(phrase)
+    return bool(phrase) and f" {phrase} " in f" {norm_answer(text)} "
+
+
 def accurate(item: GoldItem, answer_text: str, refused: bool) -> bool:
-    """A normalised gold answer or alias appears, as whole words, in the normalised answer."""
+    """A normalised gold answer or alias appears, as whole words, in the normalised answer; for a
+    conflict item written "X vs Y", each side must be given in words of its own (`shows_both_sides`)."""
     if refused:
         return False
-    given = f" {norm_answer(answer_text)} "
-    return any(f" {g} " in given for g in map(norm_answer, item.answers) if g)
+    sides = conflict_sides(item)
+    if sides:
+        return shows_both_sides(item.question, sides, answer_text)
+    return any(holds(answer_text, g) for g in item.answers)
 
 
 def token_f1(item: GoldItem, answer_text: str, refused: bool) -> float:
@@ -83,19 +92,16 @@ def token_f1(item: GoldItem, answer_text: str, refused: bool) -> float:
     return best
 
 
-# --- citations (ALCE-style, approximated lexically) ---------------------------------------------
+# --- conflict items: both sides, each in words the question does not already hold ---------------
 _STOP = frozenset(
     """a an the and or but if of to in on at by for with from as into about over after before under
     between through during without within is are was were be been being am do does did has have had
     will would shall should can could may might must it its this that these those there here he she
     they them his her their we our you your i me my who whom whose which what when where why how
-    than then so such not no nor only also just very too more most much many some any each every
+    than then so such only also just very too more most much many some any each every
     all both either other another own same said says say according s t""".split()
-)
+)  # "not", "no", "nor", "never" stay: "not Russia" differs from "Russia" by its negation
 _WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
-# The conflict lead-in ("The articles differ.") states a relation between the cited passages
-# that no single passage can hold; the conflict metric judges it, not the citation metrics.
-NON_CLAIM = re.compile(r"^(?:the )?(?:articles|reports|sources) (?:differ|disagree)\W*$")
 
 
 def _stem(word: str) -> str:
@@ -105,43 +111,74 @@ def _stem(word: str) -> str:
     return word
 
 
-_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen twenty".split())}
-_NUMBER_WORDS.update({w: str(10 * i) for i, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), 3)})
-
-
-def _words(text: str) -> list[str]:
-    """Words, with number words as digits: "three diplomats" holds the claim "3"."""
-    return [_NUMBER_WORDS.get(w, w) for w in _WORD.findall(norm_quote(text))]
-
-
 def content_words(text: str) -> set[str]:
-    return {_stem(w) for w in _words(text) if w not in _STOP}
+    return {_stem(w) for w in _WORD.findall(norm_quote(text)) if w not in _STOP}
 
 
-def numbers_in(text: str) -> set[str]:
-    return {w.replace(",", "") for w in _words(text) if any(c.isdigit() for c in w)}
+def conflict_sides(item: GoldItem) -> list[list[str]] | None:
+    """The phrases that state each side of a conflict item's "X vs Y" answer, or None.
+
+    Side i is its part of the answer plus the aliases that go with it. The gold sets list aliases
+    side by side, X's first: an alias sharing content words with exactly one side's part of the
+    answer anchors there, and every other alias joins the anchor before it (or, at the top of the
+    list, the first anchor after it).
+    """
+    parts = [p.strip() for p in item.answer.split(" vs ")]
+    if not item.conflict or len(parts) != 2 or not all(parts):
+        return None
+    sides = [[p] for p in parts]
+    anchors = []
+    for alias in item.aliases:
+        shared = [i for i, p in enumerate(parts) if norm_answer(alias) == norm_answer(p)
+                  or content_words(alias) & content_words(p)]
+        anchors.append(shared[0] if len(shared) == 1 else None)
+    for n, alias in enumerate(item.aliases):
+        before = [a for a in anchors[:n + 1] if a is not None]
+        after = [a for a in anchors[n:] if a is not None]
+        side = before[-1] if before else after[0] if after else None
+        if side is not None:
+            sides[side].append(alias)
+    return sides
 
 
-def supports(source: str, sentence: str, threshold: float = 0.75) -> bool:
-    """Does the source text hold the sentence: >= threshold of its content words, every number?"""
-    sentence = strip_markers(sentence)
-    wanted = content_words(sentence)
-    if not wanted:
-        return False
-    if not numbers_in(sentence) <= numbers_in(source):
-        return False
-    return len(wanted & content_words(source)) / len(wanted) >= threshold
+def shows_both_sides(question: str, sides: list[list[str]], answer_text: str) -> bool:
+    """Each side is shown by a phrase whose key terms (content words the question does not hold) are
+    all in the answer, and neither side's phrase by the other's words alone: an answer that echoes
+    the question ("Kyiv or Moscow?" -> "Kyiv or Moscow"), or gives one side, is wrong."""
+    asked, given = content_words(question), content_words(strip_markers(answer_text))
+    shown = [[keys for keys in (content_words(p) - asked for p in phrases) if keys and keys <= given]
+             for phrases in sides]
+    return any(not (a <= b or b <= a) for a in shown[0] for b in shown[1])
+
+
+# --- citations (ALCE-style, judged against the gold evidence) ----------------------------------
+# The conflict lead-in ("The articles differ.") states a relation between the cited passages
+# that no single passage can hold; the conflict metric judges it, not the citation metrics.
+NON_CLAIM = re.compile(r"^(?:the )?(?:articles|reports|sources) (?:differ|disagree)\W*$")
 
 
 def source_text(citation: dict) -> str:
-    """What a reader sees for a citation: the passage and the header (title, source, date)."""
+    """What a reader sees for a citation: the header (title, source, date) and the passage."""
     return " ".join(str(citation.get(k) or "") for k in ("title", "source", "date", "passage"))
 
 
-def citation_counts(sentences: list[dict], citations: list[dict]) -> dict:
-    """Precise citations / all citations, and sentences with >= 1 supporting citation / claims."""
+def cites_gold(item: GoldItem, citation: dict) -> bool:
+    """A citation is right when its passage comes from a gold evidence document and holds one of
+    that document's gold quotes, the gold answer or an alias (or a side of an "X vs Y" answer).
+
+    Judged from the gold alone: it says nothing of whether the cited sentence is what the answer
+    claims, only that the reader is sent to the evidence the gold set names.
+    """
+    doc = citation.get("doc_id")
+    if doc not in {e.doc for e in item.evidence}:
+        return False
+    quotes = [e.quote for e in item.evidence if e.doc == doc and e.quote.strip()]
+    sides = [phrase for side in conflict_sides(item) or [] for phrase in side]
+    return any(holds(source_text(citation), phrase) for phrase in [*quotes, *item.answers, *sides])
+
+
+def citation_counts(item: GoldItem, sentences: list[dict], citations: list[dict]) -> dict:
+    """Right citations / all citations, and claim sentences with >= 1 right citation / claims."""
     by_n = {c.get("n"): c for c in citations}
     counts = {"citations": 0, "precise": 0, "claims": 0, "supported": 0}
     for sentence in sentences:
@@ -149,10 +186,10 @@ def citation_counts(sentences: list[dict], citations: list[dict]) -> dict:
         if not text or NON_CLAIM.match(norm_quote(text)):
             continue
         counts["claims"] += 1
-        held = [supports(source_text(by_n[n]), text) for n in sentence.get("citations") or [] if n in by_n]
-        counts["citations"] += len(held)
-        counts["precise"] += sum(held)
-        counts["supported"] += any(held)
+        right = [cites_gold(item, by_n[n]) for n in sentence.get("citations") or [] if n in by_n]
+        counts["citations"] += len(right)
+        counts["precise"] += sum(right)
+        counts["supported"] += any(right)
     return counts
 
 
@@ -190,8 +227,9 @@ def score(item: GoldItem, *, status: str, answer: str, chunks: list[tuple[str, s
         "f1": None if item.unanswerable else round(token_f1(item, answer, refused or status == "error"), 4),
         "cites": None,
     }
-    if citations is not None and status in ("answered", "conflict"):
-        record["cites"] = citation_counts(sentences or [], citations)
+    judged = item.evidence or item.unanswerable  # citations of an unanswerable item are all wrong
+    if citations is not None and status in ("answered", "conflict") and judged:
+        record["cites"] = citation_counts(item, sentences or [], citations)
     record["correct"] = refused if item.unanswerable else bool(record["accurate"])
     return record
 

@@ -6,8 +6,8 @@ import json
 import pytest
 
 from evals.goldset import GoldError, load_gold, parse_item
-from evals.metrics import (accurate, citation_counts, first_hit_rank, norm_answer, norm_quote, percentile,
-                           says_not_found, score, summarise, summarise_by_type, supports, token_f1)
+from evals.metrics import (accurate, citation_counts, cites_gold, conflict_sides, first_hit_rank, norm_answer,
+                           norm_quote, percentile, says_not_found, score, summarise, summarise_by_type, token_f1)
 from evals.report import markdown, write_report
 
 DEADLINE = parse_item({"id": "q1", "question": "What deadline was set for the fund agreement?",
@@ -69,26 +69,76 @@ def test_first_hit_rank_by_quote_or_by_doc():
 
 
 # --- citations ----------------------------------------------------------------------------------
-PASSAGE = {"n": 1, "title": "US and Ukraine sign memorandum", "source": "", "date": "",
-           "passage": "Both sides aim at finalising the agreement by April 26, Svyrydenko said."}
+PASSAGE = {"n": 1, "doc_id": "003", "title": "US and Ukraine sign memorandum", "source": "", "date": "",
+           "passage": "Both sides aim at  finalising the agreement by April 26, Svyrydenko said."}
 
 
-def test_support_needs_most_content_words_and_every_number():
-    assert supports(PASSAGE["passage"], "The agreement is due by April 26.")
-    assert not supports(PASSAGE["passage"], "The agreement is due by April 27.")  # number must match
-    assert not supports(PASSAGE["passage"], "Bessent signed the fund agreement remotely.")
-    assert supports("three European diplomats felt so", "3 [1].")  # number words count as numbers
-    assert not supports("three European diplomats felt so", "4 [1].")
+def test_a_citation_is_right_when_it_sends_the_reader_to_gold_evidence():
+    assert cites_gold(DEADLINE, PASSAGE)  # gold document, holds the gold quote (spacing folded)
+    by_alias = {**PASSAGE, "passage": "The deal is due by 26 April, she said."}
+    assert cites_gold(DEADLINE, by_alias)  # holds an alias of the answer, not the quote
+    assert not cites_gold(DEADLINE, {**PASSAGE, "passage": "Bessent signed the agreement remotely."})
+    assert not cites_gold(DEADLINE, {**PASSAGE, "passage": "It is due by April 266."})  # whole words only
+    assert not cites_gold(DEADLINE, {**PASSAGE, "doc_id": "000"})  # right words, but not a gold document
+    assert not cites_gold(NOPE, {**PASSAGE, "doc_id": "000"})  # nothing to cite for an unanswerable item
+    dated = parse_item({"id": "d", "question": "When was the TASS report dated?", "answer": "April 19, 2025",
+                        "aliases": ["2025-04-19"], "evidence": [{"doc": "000", "quote": "WASHINGTON, April 19."}]})
+    header = {"n": 1, "doc_id": "000", "title": "Rubio", "source": "TASS", "date": "2025-04-19",
+              "passage": "Rubio spoke in Paris."}
+    assert cites_gold(dated, header)  # the date shown above the passage is what the reader sees
 
 
 def test_citation_counts_alce_style():
-    other = {"n": 2, "title": "", "source": "TASS", "date": "2025-04-19", "passage": "Rubio spoke in Paris."}
+    other = {"n": 2, "doc_id": "000", "title": "", "source": "TASS", "date": "2025-04-19",
+             "passage": "Rubio spoke in Paris about April 26."}
     sentences = [{"text": "The articles differ.", "citations": [1, 2]},  # lead-in: not a claim
-                 {"text": "April 26 [1][2].", "citations": [1, 2]},
-                 {"text": "TASS: Rubio spoke in Paris [2].", "citations": [2]},  # source is in the header
-                 {"text": "Nobody knows [1].", "citations": [1]}]
-    counts = citation_counts(sentences, [PASSAGE, other])
+                 {"text": "April 26 [1][2].", "citations": [1, 2]},  # [2] is not a gold document
+                 {"text": "Rubio spoke in Paris [2].", "citations": [2]},
+                 {"text": "Nobody knows [1].", "citations": [1]}]  # judged by the gold, not the sentence
+    counts = citation_counts(DEADLINE, sentences, [PASSAGE, other])
     assert counts == {"citations": 4, "precise": 2, "claims": 3, "supported": 2}
+
+
+# --- conflict items: both sides, each in its own words ----------------------------------------------
+KYIV_OR_MOSCOW = parse_item({
+    "id": "seed-040", "question": "According to the reports, were Washington's threats to walk away from the "
+                                  "Ukraine talks directed at Kyiv or at Moscow?",
+    "answer": "Kiev vs Moscow or Kyiv",
+    "aliases": ["Kiev regime rather than Moscow", "Kiev", "Kyiv", "Moscow or Kyiv", "either side", "both sides"],
+    "evidence": [{"doc": "000", "quote": "are directed against the Kiev regime rather than Moscow"},
+                 {"doc": "003", "quote": "if Moscow or Kyiv made the process"}],
+    "type": "conflict", "conflict": True})
+AIMED_AT = parse_item({
+    "id": "seed-039", "question": "Who was Rubio's warning aimed at according to the reports?",
+    "answer": "the Ukrainians vs both sides",
+    "aliases": ["Ukrainians", "Ukraine", "Kiev", "both sides", "either side", "Moscow or Kyiv"],
+    "evidence": [{"doc": "000", "quote": "mostly aimed at the Ukrainians"}, {"doc": "003", "quote": "if either side"}],
+    "type": "conflict", "conflict": True})
+
+HOST = parse_item({"id": "h", "question": "Which city hosted the final?", "answer": "York vs New York",
+                   "aliases": ["New Jersey"], "evidence": [{"doc": "a"}, {"doc": "b"}], "type": "conflict"})
+
+
+def test_conflict_aliases_are_read_side_by_side():
+    assert conflict_sides(KYIV_OR_MOSCOW) == [["Kiev", "Kiev regime rather than Moscow", "Kiev"],
+                                              ["Moscow or Kyiv", "Kyiv", "Moscow or Kyiv", "either side", "both sides"]]
+    assert conflict_sides(AIMED_AT) == [["the Ukrainians", "Ukrainians", "Ukraine", "Kiev"],
+                                        ["both sides", "both sides", "either side", "Moscow or Kyiv"]]
+    assert conflict_sides(DEADLINE) is None  # not a conflict item: plain alias matching
+
+
+@pytest.mark.parametrize("item, answer, right", [
+    (KYIV_OR_MOSCOW, "Kyiv or Moscow [1][2].", False),  # echoes the question: every alias word is in it
+    (KYIV_OR_MOSCOW, "The articles differ. The Kiev regime rather than Moscow [1].", False),  # one side only
+    (KYIV_OR_MOSCOW, "The articles differ. The Kiev regime [1]. Either side [2].", True),
+    (AIMED_AT, "Ukraine [1]. Ukraine [2].", False),  # one side's word twice is not both sides
+    (AIMED_AT, "The articles differ. At the Ukrainians [1]. At both sides [2].", True),
+    (AIMED_AT, "Kiev [1]; at Moscow or Kyiv, either side [2].", True),
+    (HOST, "New York [1][2].", False),  # "York" is shown only inside the other side's phrase
+    (HOST, "York [1]. New Jersey [2].", True),
+])
+def test_a_conflict_answer_needs_both_sides_in_words_the_question_lacks(item, answer, right):
+    assert accurate(item, answer, refused=False) is right
 
 
 # --- refusals of free text ---------------------------------------------------------------------
