@@ -8,6 +8,8 @@ Run with `pytest -s tests/test_faults.py` to see the one-line summary.
 from __future__ import annotations
 
 import re
+import socket
+import threading
 import time
 from collections import Counter
 
@@ -154,10 +156,62 @@ def test_file_size_limit_names_the_limit(make_app, tmp_path):
     assert load_settings().max_file_bytes == 20_000_000
 
 
-def test_model_timeout_setting_exists():
-    settings = load_settings()
-    assert settings.llm_timeout_s > 0  # seconds an HTTP model backend (openai, ollama) may take
-    assert load_settings(llm_timeout_s=5).llm_timeout_s == 5
+class StallingServer:
+    """A real HTTP server on 127.0.0.1 that accepts a request and then goes quiet: at once, or after
+    the response headers and one event (a model server that hangs mid-answer)."""
+
+    def __init__(self, after_first_event: bool):
+        self.after_first_event = after_first_event
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/v1"
+        self.release = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        with self.sock:
+            conn, _ = self.sock.accept()
+            with conn:
+                conn.recv(65536)  # the request
+                if self.after_first_event:
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n"
+                                 b'data: {"choices": [{"delta": {"content": "April"}}]}\n\n')
+                self.release.wait(60)  # then nothing, until the test is over
+
+    def __enter__(self) -> "StallingServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release.set()
+        self.thread.join(timeout=10)
+
+
+@pytest.mark.parametrize("after_first_event", [False, True], ids=["before-headers", "mid-stream"])
+def test_a_stalled_model_server_times_out_with_a_clear_error(make_app, after_first_event):
+    """llm_timeout_s is enforced: a server that stops sending is an LLMError within the timeout,
+    not a hang. (Each wait for bytes is bounded; a server trickling bytes forever is not.)"""
+    from qa.models.llm import LLMError
+
+    with StallingServer(after_first_event) as server:
+        app = make_app(llm="openai", llm_url=server.url, llm_model="local", llm_timeout_s=1.5)
+        outcome: dict = {"pieces": []}
+
+        def consume() -> None:
+            try:
+                outcome["pieces"] += app.llm.stream([{"role": "user", "content": "hi"}], max_tokens=8)
+            except Exception as exc:  # noqa: BLE001 - the test inspects what came out
+                outcome["error"] = exc
+
+        started = time.monotonic()
+        worker = threading.Thread(target=consume, daemon=True)
+        worker.start()
+        worker.join(timeout=20)
+        took = time.monotonic() - started
+    assert not worker.is_alive(), "the model call hung past its timeout"
+    error = outcome.get("error")
+    assert isinstance(error, LLMError) and isinstance(error, UserError), repr(error)
+    assert server.url in str(error) and "Timeout" in str(error), str(error)
+    assert 1.5 <= took < 10, took  # it waited for the timeout, and not much longer
 
 
 # ---- upload names (ui/uploads.py) ------------------------------------------------------------
@@ -243,4 +297,5 @@ def test_two_uploads_reduced_to_one_name_are_both_kept(tmp_path):
     saved, rejected = save_uploads([("新闻.txt", first), ("报道.txt", second)], tmp_path / "uploads",
                                    max_bytes=1000, max_files=5)
     kept = sorted(p.read_text() for p in saved)
-    assert kept == ["The first article.", "The second article."] or len(rejected) == 1
+    assert kept == ["The first article.", "The second article."] and rejected == []
+    assert len({p.name for p in saved}) == 2  # two files, neither overwriting the other
