@@ -6,7 +6,8 @@ import pytest
 from qa.answer.compose import NOT_FOUND, compose
 from qa.answer.constraints import extract
 from qa.answer.crosscheck import asks_across_articles, for_one_article, leading_articles
-from qa.answer.dates import asks_when, resolve
+from qa.answer.dates import resolve
+from qa.answer.kinds import kind_of
 from qa.answer.evidence import grammar, messages, select
 from qa.answer.followup import standalone
 from qa.answer.verify import Rejected, parse, supports, verify
@@ -211,8 +212,8 @@ def test_relative_dates_are_read_against_the_article_date():
     found = {d.expression.lower(): d.date for d in resolve("signed on Thursday; due next Thursday; yesterday", "2025-04-19")}
     assert found == {"on thursday": "2025-04-17", "next thursday": "2025-04-24", "yesterday": "2025-04-18"}
     assert resolve("on Thursday", "") == []
-    assert asks_when("When was it signed?") and asks_when("On which day did they meet?")
-    assert not asks_when("Who signed it?")
+    assert kind_of("When was it signed?") == kind_of("On which day did they meet?") == "date"
+    assert kind_of("Who signed it?") != "date"
 
 
 def test_missing_model_package_is_named(tmp_path):
@@ -281,3 +282,11 @@ def test_two_dated_articles_with_a_changed_figure_are_an_update_latest_first():
     same_day = _hits(*[h.node.get_content() for h in hits], doc_ids=["early", "late"], dates=["2025-04-05", "2025-04-05"])
     conflict = _ask(question, same_day, "[12 people] 12 people\n[rose to 40] 40 people", compare=True)
     assert conflict.status == "conflict" and conflict.answer.startswith("The articles differ.")
+
+
+def test_an_answer_cut_by_the_length_cap_loses_its_partial_last_word():
+    from qa.answer.evidence import MAX_ANSWER_CHARS
+
+    long = ("The 77th Golden Globe Awards will take place on 5 January 2020 at the Beverly Hilton")[:MAX_ANSWER_CHARS]
+    [claim] = parse(f"[S1] {long}")
+    assert not claim.answer.endswith(long.rsplit(None, 1)[1]) and long.startswith(claim.answer)

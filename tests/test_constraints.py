@@ -116,3 +116,8 @@ def test_a_partial_date_is_shown_whole_from_its_sentence():
     assert core("What is the date of the 2020 draft?", "2020 NBA draft was held on November 18, 2020") == "November 18, 2020"
     assert core("How much did Google pay?", "Google paid $1.65 billion in stock for it") == "$1.65 billion"
     assert core("Who won?", "Andy Murray, who beat Novak Djokovic in the final") == "Andy Murray, who beat Novak Djokovic in the final"
+    from qa.answer.kinds import restate_date
+
+    assert restate_date("7/29/2021", "The draft was held on July 29, 2021, in Brooklyn.") == "July 29, 2021"
+    assert restate_date("2021-07-29", "held on 29 July 2021") == "29 July 2021"
+    assert restate_date("7/30/2021", "held on July 29, 2021") == "7/30/2021"

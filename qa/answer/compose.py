@@ -12,9 +12,9 @@ from dataclasses import asdict, dataclass, field
 from llama_index.core.schema import NodeWithScore
 
 from qa.answer.agree import agree
-from qa.answer.dates import asks_when, resolve
+from qa.answer.dates import resolve
 from qa.answer.evidence import Evidence
-from qa.answer.kinds import evident_in
+from qa.answer.kinds import evident_in, kind_of
 from qa.answer.text import content_terms, relevance
 from qa.answer.verify import Rejected, Verified, parse, verify
 
@@ -241,7 +241,7 @@ def _with_dates(text: str, question: str, src: Source) -> tuple[str, list[dict]]
     """Relative dates in the answer (or its sentence) made absolute from the article's date."""
     found = resolve(src.quote or text, src.date)
     dates = [{"expression": d.expression, "date": d.date, "doc_id": src.doc_id} for d in found]
-    if asks_when(question) and found:
+    if kind_of(question) == "date" and found:
         in_answer = resolve(text, src.date) or found
         text = f"{text} ({in_answer[0].human()})"
     return text, dates

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _PATTERN = re.compile(
-    r"\b(?:(?P<mod>next|last|this|\(next\)|on)\s+)?(?P<day>monday|tuesday|wednesday|thursday|friday|"
+    r"\b(?:(?P<mod>next|last|this|on)\s+)?(?P<day>monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday)\b|\b(?P<rel>yesterday|today|tomorrow)\b",
     re.IGNORECASE,
 )
@@ -29,7 +29,7 @@ def resolve(text: str, article_date: str) -> list[ResolvedDate]:
     """Absolute dates for the relative expressions in text, given the article's ISO date.
 
     A bare or "on"/"last" weekday in news copy is the latest such day up to the article's date
-    (a Saturday story's "on Friday" is the day before); "next"/"(next)" is the first one after.
+    (a Saturday story's "on Friday" is the day before); "next" is the first one after.
     """
     if not article_date:
         return []
@@ -45,7 +45,7 @@ def resolve(text: str, article_date: str) -> list[ResolvedDate]:
         else:
             wanted = WEEKDAYS.index(m.group("day").lower())
             mod = (m.group("mod") or "").lower()
-            if mod in ("next", "(next)"):
+            if mod == "next":
                 when = anchor + timedelta(days=(wanted - anchor.weekday() - 1) % 7 + 1)
             else:
                 back = (anchor.weekday() - wanted) % 7
@@ -54,8 +54,3 @@ def resolve(text: str, article_date: str) -> list[ResolvedDate]:
                 when = anchor - timedelta(days=back)
         found.append(ResolvedDate(m.group(0), when.isoformat(), m.start(), m.end()))
     return found
-
-
-def asks_when(question: str) -> bool:
-    q = question.lower()
-    return bool(re.search(r"^\s*when\b|\b(on )?(what|which) (day|date)\b| when ", q))

@@ -20,7 +20,7 @@ from llama_index.core.schema import NodeWithScore
 
 from qa.answer.constraints import Constraints
 from qa.answer.kinds import evident_in
-from qa.answer.text import relevance, sentence_spans
+from qa.answer.text import content_terms, sentence_spans
 from qa.ingest.readers import dateline_length
 
 # Evidence budget: enough for the answer and a neighbour, ~150-250 prompt tokens (a news sentence
@@ -64,11 +64,21 @@ class Evidence:
         return list(dict.fromkeys(self.doc_of(line.passage) for line in self.lines))
 
 
+PIN_BONUS = 0.3  # a sentence whose evidence meets every pin of a question that has pins
+KIND_BONUS = 0.2  # an on-topic sentence holding a value of the kind asked (a date for when…)
+
+
 def select(question: str, pins: Constraints, passages: list[NodeWithScore], *, per_article: bool = False,
            max_lines: int = MAX_LINES, max_chars: int = MAX_CHARS) -> Evidence:
     """The best sentences of the passages for this question, numbered in reading order.
-    `per_article`: the budget is shared evenly between the articles (comparison questions)."""
-    scored = []
+
+    Chosen greedily: each pick is the sentence that adds most of the question's words not yet
+    covered (a long question's parts often sit in different sentences: "the American who crushed
+    Chela" in one, "the final score" in the next), plus its own share of them, plus bonuses for
+    meeting the pins and holding a value of the kind asked. `per_article`: the budget is shared
+    evenly between the articles (comparison questions)."""
+    asked = content_terms(question)
+    candidates = []
     for i, hit in enumerate(passages):
         text, meta = hit.node.get_content(), hit.node.metadata
         spans = sentence_spans(text)
@@ -79,30 +89,35 @@ def select(question: str, pins: Constraints, passages: list[NodeWithScore], *, p
                 continue
             start = max(start, skip)
             sentence = text[start:end]
-            score = (relevance(question, sentence)
-                     + 0.5 * pins.check(sentence, context, str(meta.get("date", ""))).met
-                     + 0.25 * evident_in(question, sentence)
-                     - 0.01 * i)
+            terms = content_terms(sentence) & asked
+            bonus = -0.01 * i
+            if terms:
+                bonus += PIN_BONUS * bool(pins) * pins.check(sentence, context, str(meta.get("date", ""))).met
+                bonus += KIND_BONUS * evident_in(question, sentence)
             before = spans[j - 1] if j and _PRONOUN_START.match(sentence) else None
-            scored.append((score, i, start, end, before))
-    evidence = Evidence(question, pins, passages)
+            candidates.append((i, start, end, terms, bonus, before))
     doc = lambda i: str(passages[i].node.metadata.get("doc_id", ""))  # noqa: E731
     quota = None
     if per_article:
         docs = set(map(doc, range(len(passages))))
         quota = {d: max(1, max_lines // len(docs)) for d in docs}
-    chosen: dict[tuple[int, int, int], float] = {}  # (passage, start, end) -> score of the line that brought it
-    used = 0
-    for score, i, start, end, before in sorted(scored, key=lambda s: -s[0]):
-        if len(chosen) >= max_lines:
-            break
+    chosen: dict[tuple[int, int, int], float] = {}  # (passage, start, end) -> the score it was picked with
+    uncovered, used = set(asked), 0
+    while candidates and len(chosen) < max_lines:
+        def worth(c) -> float:
+            return (len(c[3] & uncovered) + 0.5 * len(c[3])) / max(1, len(asked)) + c[4]
+
+        pick = max(candidates, key=worth)
+        candidates.remove(pick)
+        i, start, end, terms, _, before = pick
         if quota is not None and quota[doc(i)] <= 0:
             continue
         new = [c for c in [(i, start, end)] + ([(i, *before)] if before else []) if c not in chosen]
         cost = sum(e - s for _, s, e in new)
         if chosen and used + cost > max_chars:
             continue
-        chosen.update({c: score for c in new})
+        chosen.update({c: worth(pick) for c in new})
+        uncovered -= terms
         used += cost
         if quota is not None:
             quota[doc(i)] -= 1
@@ -110,6 +125,7 @@ def select(question: str, pins: Constraints, passages: list[NodeWithScore], *, p
     for (i, _, _), score in chosen.items():  # articles in the order of their best line
         best[doc(i)] = max(best.get(doc(i), -1.0), score)
     ranked = sorted(chosen, key=lambda c: (-best[doc(c[0])], c[0], c[1]))
+    evidence = Evidence(question, pins, passages)
     evidence.lines = [Line(n, i, start, end, passages[i].node.get_content()[start:end])
                       for n, (i, start, end) in enumerate(ranked, start=1)]
     return evidence

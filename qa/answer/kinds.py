@@ -103,6 +103,27 @@ def whole_date(answer: str, sentence: str) -> str:
     return answer
 
 
+_NUMERIC_DATE = re.compile(r"\b(\d{1,4})[/.-](\d{1,2})[/.-](\d{2,4})\b")
+
+
+def restate_date(answer: str, sentence: str) -> str:
+    """A date the model wrote in figures ("7/29/2021", "2021-07-29") as the sentence writes it
+    ("July 29, 2021") when both name the same day; the answer unchanged otherwise."""
+    m = _NUMERIC_DATE.search(answer)
+    if not m:
+        return answer
+    a, b, c = (int(x) for x in m.groups())
+    readings = {(a, b, c), (c, a, b), (c, b, a)}  # y-m-d, m/d/y, d/m/y
+    for found in DATE.finditer(sentence):
+        words = normalise(found.group(0)).replace(",", " ").split()
+        year = next((int(w) for w in words if len(w) == 4 and w.isdigit()), 0)
+        month = next((MONTHS[w.rstrip(".")] for w in words if w.rstrip(".") in MONTHS), 0)
+        day = next((int(w.rstrip("stndrh")) for w in words if w.rstrip("stndrh").isdigit() and len(w.rstrip("stndrh")) <= 2), 0)
+        if (year, month, day) in readings:
+            return answer[: m.start()] + found.group(0) + answer[m.end():]
+    return answer
+
+
 def core(question: str, answer: str) -> str:
     """A date or amount answer cut to the value asked for when the model copied a clause around it:
     "2020 NBA draft was held on November 18, 2020" -> "November 18, 2020"."""

@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass
 
 from qa.answer.constraints import Check
-from qa.answer.evidence import Evidence, metadata_line
-from qa.answer.kinds import core, fits, kind_of, whole_amount, whole_date
+from qa.answer.evidence import MAX_ANSWER_CHARS, Evidence, metadata_line
+from qa.answer.kinds import core, fits, kind_of, restate_date, whole_amount, whole_date
 from qa.answer.text import content_terms, numbers, relevance, sentence_spans
 
 SUPPORT_SHARE = 0.75  # share of the answer's new words its sentence must hold
@@ -57,13 +57,17 @@ class Rejected:
 
 
 def parse(output: str) -> list[Claim]:
-    """Claims in the model's reply, one per line; NOT FOUND lines give none."""
+    """Claims in the model's reply, one per line; NOT FOUND lines give none. An answer the grammar
+    cut at MAX_ANSWER_CHARS loses its last, possibly partial, word ("… on 5 January 20")."""
     claims = []
     for slot, raw in enumerate(output.strip().split("\n")):
         m = _CLAIM.match(raw)
         if not m:
             continue
-        answer = m.group(2).strip().strip('"“”').rstrip(".").strip()
+        answer = m.group(2)
+        if len(answer) >= MAX_ANSWER_CHARS and " " in answer.strip():
+            answer = answer.rsplit(None, 1)[0]
+        answer = answer.strip().strip('"“”').rstrip(".,;:").strip()
         if answer and not REFUSAL.search(answer):
             claims.append(Claim(answer, int(m.group(1)), slot))
     return claims
@@ -84,16 +88,17 @@ def verify(claim: Claim, evidence: Evidence, min_relevance: float) -> Verified |
     for passage, start, end, named in _candidates(claim, evidence):
         text = evidence.passages[passage].node.get_content()
         sentence = text[start:end]
-        if not supports(claim.answer, question, sentence):
+        answer = restate_date(claim.answer, sentence) if kind_of(question) == "date" else claim.answer
+        if not supports(answer, question, sentence):
             continue
         if not named and relevance(question, sentence) < min_relevance:
             continue
         check = _pins(evidence, passage, sentence, text)
         if not check.met:
-            near = near or (Rejected(claim.answer, "pins", Verified(claim.answer, passage, start, end), check)
+            near = near or (Rejected(answer, "pins", Verified(answer, passage, start, end), check)
                             if check.contradicted else None)
             continue
-        answer = {"amount": whole_amount, "date": whole_date}.get(kind_of(question), lambda a, _: a)(claim.answer, sentence)
+        answer = {"amount": whole_amount, "date": whole_date}.get(kind_of(question), lambda a, _: a)(answer, sentence)
         answer = core(question, answer)
         if not fits(question, answer):
             return Rejected(answer, "kind")
