@@ -72,20 +72,16 @@ def cmd_ask(args) -> int:
     app = _app(args)
     filters = Filters(source=args.source or "", since=args.since or "", until=args.until or "")
     answer = None
-    shown = 0
-    stream = sys.stderr.isatty() and not args.json
+    live = sys.stderr.isatty() and not args.json  # progress on a terminal only, erased before the answer
     for event in app.ask_stream(args.question, filters=filters, k=args.k):
-        if event.kind == "draft" and stream:
-            sys.stderr.write("\x1b[2m" + event.text[shown:] + "\x1b[0m")
+        if event.kind == "sources" and live:
+            sys.stderr.write("Reading:\n" + "".join(f"  [{s.n}] {s.title[:70]} — {s.quote[:90]}\n" for s in event.sources))
+            sys.stderr.write("checking…")
             sys.stderr.flush()
-            shown = len(event.text)
-        elif event.kind == "draft" and not args.json:
-            sys.stderr.write(event.text[shown:])
-            shown = len(event.text)
         elif event.kind == "answer":
             answer = event.answer
-    if shown:
-        sys.stderr.write("\n(draft above; verified answer below)\n")
+    if live:
+        sys.stderr.write("\r\x1b[K\n")
     if args.json:
         print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
     else:

@@ -49,8 +49,7 @@ class Settings(BaseSettings):
     llm_send_grammar: bool = False  # llm=openai: send the reply grammar (llama_cpp.server accepts it)
     n_ctx: int = 2048
     n_threads: int = 0  # 0 -> all cores
-    max_answer_tokens: int = 140
-    second_opinion: bool = False  # ask again over the other article's passages (see crosscheck.py)
+    max_answer_tokens: int = 48  # "[S3] April 26": a sentence number and a short answer (two in comparison mode)
 
     # --- retrieval -----------------------------------------------------------------------
     top_k: int = 3  # passages shown to the model
