@@ -41,15 +41,17 @@ def _ask(question, hits, reply, compare=False):
 
 
 def _numbered(evidence, reply):
-    """A reply written as '[<words of the sentence>] answer' becomes '[S n] answer'."""
+    """A reply written as '[<words of the sentence>] answer' per line becomes 'answer [S n]'."""
     import re
 
-    def number(m):
-        words = m.group(1)
-        n = next((line.n for line in evidence.lines if words in line.text), 99)
-        return f"[S{n}]"
+    def number(line):
+        m = re.match(r"^\[([^\]]+)\]\s*(.*)$", line)
+        if not m:
+            return line
+        n = next((shown.n for shown in evidence.lines if m.group(1) in shown.text), 99)
+        return f"{m.group(2)} [S{n}]"
 
-    return re.sub(r"\[(?!S\d)([^\]]+)\]", number, reply)
+    return "\n".join(number(line) for line in reply.split("\n"))
 
 
 def test_the_model_sees_few_numbered_sentences_grouped_by_article():
@@ -78,9 +80,9 @@ def test_answer_must_be_backed_and_numbers_exact():
 
 
 def test_parse_reads_one_claim_per_line_and_refusals_as_none():
-    assert [(c.line, c.answer) for c in parse("[S3] April 26")] == [(3, "April 26")]
-    assert [(c.slot, c.answer) for c in parse("NOT FOUND\n[S5] Kyiv.")] == [(1, "Kyiv")]
-    assert parse("NOT FOUND") == [] and parse("[S2] not mentioned") == []
+    assert [(c.line, c.answer) for c in parse("April 26 [S3]")] == [(3, "April 26")]
+    assert [(c.slot, c.answer) for c in parse("NOT FOUND\nKyiv. [S5]")] == [(1, "Kyiv")]
+    assert parse("NOT FOUND") == [] and parse("not mentioned [S2]") == []
 
 
 def test_transliterations_of_a_place_name_match():
@@ -288,5 +290,5 @@ def test_an_answer_cut_by_the_length_cap_loses_its_partial_last_word():
     from qa.answer.evidence import MAX_ANSWER_CHARS
 
     long = ("The 77th Golden Globe Awards will take place on 5 January 2020 at the Beverly Hilton")[:MAX_ANSWER_CHARS]
-    [claim] = parse(f"[S1] {long}")
+    [claim] = parse(f"{long} [S1]")
     assert not claim.answer.endswith(long.rsplit(None, 1)[1]) and long.startswith(claim.answer)

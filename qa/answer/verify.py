@@ -1,6 +1,6 @@
 """Claims checked before anything is shown. One rule, in `verify`:
 
-A claim (the sentence the model named, and its short answer) stands only when
+A claim (the model's short answer and the sentence it names: "April 26 [S3]") stands only when
 1. a sentence of the passages *states* it: the answer's new words (those not already in the
    question, at least SUPPORT_SHARE of them) and every number it gives are in that sentence —
    the named one, or else another shown or retrieved sentence that is on topic (the small model
@@ -30,7 +30,7 @@ REFUSAL = re.compile(
     r"does not (?:say|mention|specify|state)|doesn't|cannot be determined|unknown|n/a|^not$|^none$",
     re.IGNORECASE,
 )
-_CLAIM = re.compile(r"^\s*\[\s*S?\s*(\d+)\s*\]\s*(.*)$", re.IGNORECASE | re.MULTILINE)
+_CLAIM = re.compile(r"^(?P<answer>.*?)\s*\[\s*S?\s*(?P<n>\d+)\s*\]\s*$", re.IGNORECASE)
 
 
 @dataclass
@@ -61,15 +61,15 @@ def parse(output: str) -> list[Claim]:
     cut at MAX_ANSWER_CHARS loses its last, possibly partial, word ("… on 5 January 20")."""
     claims = []
     for slot, raw in enumerate(output.strip().split("\n")):
-        m = _CLAIM.match(raw)
+        m = _CLAIM.match(raw.strip())
         if not m:
             continue
-        answer = m.group(2)
+        answer = m.group("answer")
         if len(answer) >= MAX_ANSWER_CHARS and " " in answer.strip():
             answer = answer.rsplit(None, 1)[0]
         answer = answer.strip().strip('"“”').rstrip(".,;:").strip()
         if answer and not REFUSAL.search(answer):
-            claims.append(Claim(answer, int(m.group(1)), slot))
+            claims.append(Claim(answer, int(m.group("n")), slot))
     return claims
 
 
