@@ -292,3 +292,11 @@ def test_an_answer_cut_by_the_length_cap_loses_its_partial_last_word():
     long = ("The 77th Golden Globe Awards will take place on 5 January 2020 at the Beverly Hilton")[:MAX_ANSWER_CHARS]
     [claim] = parse(f"{long} [S1]")
     assert not claim.answer.endswith(long.rsplit(None, 1)[1]) and long.startswith(claim.answer)
+
+
+def test_words_of_another_script_must_stand_in_the_sentence():
+    sentence = 'US Secretary of State Marco Rubio has not mentioned "increasing the pressure on Russia."'
+    question = "What did Marco Rubio not mention?"
+    assert supports("increasing the pressure on Russia", question, sentence)
+    assert not supports("increasing the pressure on俄罗斯", question, sentence)
+    assert supports("Chloé Zhao", "Who won Best Director?", "Chloé Zhao won Best Director.")

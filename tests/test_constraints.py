@@ -121,3 +121,9 @@ def test_a_partial_date_is_shown_whole_from_its_sentence():
     assert restate_date("7/29/2021", "The draft was held on July 29, 2021, in Brooklyn.") == "July 29, 2021"
     assert restate_date("2021-07-29", "held on 29 July 2021") == "29 July 2021"
     assert restate_date("7/30/2021", "held on July 29, 2021") == "7/30/2021"
+    from qa.answer.kinds import counted
+
+    two_three = ('"Two European diplomats confirmed Rubio said Trump was losing his patience," the portal wrote, '
+                 'adding that "three European diplomats felt Rubio\'s comments were mostly aimed at the Ukrainians."')
+    assert counted("How many European diplomats felt Rubio's comments were mostly aimed at the Ukrainians?", "2", two_three) == "three"
+    assert counted("How many European diplomats confirmed Rubio said Trump was losing his patience?", "2", two_three) == "2"

@@ -135,6 +135,29 @@ def core(question: str, answer: str) -> str:
     return found[0] if len(found) == 1 and len(answer) > len(found[0]) + 12 else answer
 
 
+_COUNTED = re.compile(r"\b(?:\d[\d,]*(?:\.\d+)?|" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
+
+
+def counted(question: str, answer: str, sentence: str) -> str:
+    """Of several numbers in a sentence, the one the question counts: "Two diplomats confirmed …
+    three diplomats felt …" for "How many diplomats felt …?" is "three", whichever the model wrote.
+    Each number is judged by the question words among the five words after it."""
+    said = [m for m in _COUNTED.finditer(sentence)]
+    if len(said) < 2 or not _NUMBER.search(normalise(answer)):
+        return answer
+    asked = content_terms(question)
+
+    def fit(m: re.Match) -> int:
+        return len(content_terms(" ".join(sentence[m.end():].split()[:5])) & asked)
+
+    best = max(said, key=fit)
+    mine = [m for m in said if normalise(m.group(0)) in normalise(answer) or
+            content_terms(m.group(0)) & content_terms(answer)]
+    if mine and fit(best) > max(fit(m) for m in mine) and fit(best) >= 2:
+        return best.group(0)
+    return answer
+
+
 def evident_in(question: str, text: str) -> bool:
     """Does a text itself hold a value of the kind asked (a calendar date for when, an amount for how
     much, a name the question does not give for who)? Retrieval and evidence selection rank by it,

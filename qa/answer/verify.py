@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 from qa.answer.constraints import Check
 from qa.answer.evidence import MAX_ANSWER_CHARS, Evidence, metadata_line
-from qa.answer.kinds import core, fits, kind_of, restate_date, whole_amount, whole_date
-from qa.answer.text import content_terms, numbers, relevance, sentence_spans
+from qa.answer.kinds import core, counted, fits, kind_of, restate_date, whole_amount, whole_date
+from qa.answer.text import content_terms, normalise, numbers, relevance, sentence_spans
 
 SUPPORT_SHARE = 0.75  # share of the answer's new words its sentence must hold
 
@@ -74,11 +74,18 @@ def parse(output: str) -> list[Claim]:
 
 
 def supports(answer: str, question: str, evidence: str) -> bool:
-    """Does the evidence state the answer's new content (words not just echoed from the question)?"""
+    """Does the evidence state the answer's new content (words not just echoed from the question)?
+    Text the word matcher does not read (another script: the model sometimes slips a Chinese word
+    into an English answer) must stand in the evidence as it is."""
     novel = content_terms(answer) - content_terms(question)
     if not novel or not numbers(answer) <= numbers(evidence):
         return False
+    if any(run not in normalise(evidence) for run in _OTHER_SCRIPT.findall(normalise(answer))):
+        return False
     return len(novel & content_terms(evidence)) / len(novel) >= SUPPORT_SHARE
+
+
+_OTHER_SCRIPT = re.compile(r"[^\W\d_a-z\u00c0-\u024f]+")  # letters beyond Latin (with accents)
 
 
 def verify(claim: Claim, evidence: Evidence, min_relevance: float) -> Verified | Rejected:
@@ -99,7 +106,7 @@ def verify(claim: Claim, evidence: Evidence, min_relevance: float) -> Verified |
                             if check.contradicted else None)
             continue
         answer = {"amount": whole_amount, "date": whole_date}.get(kind_of(question), lambda a, _: a)(answer, sentence)
-        answer = core(question, answer)
+        answer = counted(question, core(question, answer), sentence) if kind_of(question) == "count" else core(question, answer)
         if not fits(question, answer):
             return Rejected(answer, "kind")
         return Verified(answer, passage, start, end)
