@@ -103,6 +103,25 @@ def whole_date(answer: str, sentence: str) -> str:
     return answer
 
 
+def as_written_in(question: str, answer: str, sentence: str) -> str:
+    """The answer as its sentence writes it, before it is checked against it: a date the model
+    wrote in figures ("7/29/2021") as the sentence's "July 29, 2021"."""
+    return restate_date(answer, sentence) if kind_of(question) == "date" else answer
+
+
+def shaped(question: str, answer: str, sentence: str) -> str:
+    """A checked answer made whole and to the point from its sentence: a date with its year, an
+    amount with its currency and scale, a copied clause cut to the value asked, the number the
+    question counts."""
+    kind = kind_of(question)
+    if kind == "date":
+        answer = whole_date(answer, sentence)
+    elif kind == "amount":
+        answer = whole_amount(answer, sentence)
+    answer = core(question, answer)
+    return counted(question, answer, sentence) if kind == "count" else answer
+
+
 _NUMERIC_DATE = re.compile(r"\b(\d{1,4})[/.-](\d{1,2})[/.-](\d{2,4})\b")
 
 

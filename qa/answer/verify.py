@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from qa.answer.constraints import Check
 from qa.answer.evidence import MAX_ANSWER_CHARS, Evidence, metadata_line
-from qa.answer.kinds import core, counted, fits, kind_of, restate_date, whole_amount, whole_date
+from qa.answer.kinds import as_written_in, fits, shaped
 from qa.answer.text import content_terms, normalise, numbers, relevance, sentence_spans
 
 SUPPORT_SHARE = 0.75  # share of the answer's new words its sentence must hold
@@ -58,19 +58,24 @@ class Rejected:
 
 def parse(output: str) -> list[Claim]:
     """Claims in the model's reply, one per line; NOT FOUND lines give none. An answer the grammar
-    cut at MAX_ANSWER_CHARS loses its last, possibly partial, word ("… on 5 January 20")."""
+    cut at MAX_ANSWER_CHARS mid-word loses that partial word ("… on 5 January 20")."""
     claims = []
     for slot, raw in enumerate(output.strip().split("\n")):
         m = _CLAIM.match(raw.strip())
         if not m:
             continue
         answer = m.group("answer")
-        if len(answer) >= MAX_ANSWER_CHARS and " " in answer.strip():
+        if len(answer) >= MAX_ANSWER_CHARS and " " in answer.strip() and not _whole_word(answer):
             answer = answer.rsplit(None, 1)[0]
         answer = answer.strip().strip('"“”').rstrip(".,;:").strip()
         if answer and not REFUSAL.search(answer):
             claims.append(Claim(answer, int(m.group("n")), slot))
     return claims
+
+
+def _whole_word(text: str) -> bool:
+    """Did a capped answer end on a word's end (punctuation), rather than inside a word?"""
+    return bool(re.search(r"[\W]$", text.rstrip(" ")) or text.endswith(" "))
 
 
 def supports(answer: str, question: str, evidence: str) -> bool:
@@ -95,7 +100,7 @@ def verify(claim: Claim, evidence: Evidence, min_relevance: float) -> Verified |
     for passage, start, end, named in _candidates(claim, evidence):
         text = evidence.passages[passage].node.get_content()
         sentence = text[start:end]
-        answer = restate_date(claim.answer, sentence) if kind_of(question) == "date" else claim.answer
+        answer = as_written_in(question, claim.answer, sentence)
         if not supports(answer, question, sentence):
             continue
         if not named and relevance(question, sentence) < min_relevance:
@@ -105,8 +110,7 @@ def verify(claim: Claim, evidence: Evidence, min_relevance: float) -> Verified |
             near = near or (Rejected(answer, "pins", Verified(answer, passage, start, end), check)
                             if check.contradicted else None)
             continue
-        answer = {"amount": whole_amount, "date": whole_date}.get(kind_of(question), lambda a, _: a)(answer, sentence)
-        answer = counted(question, core(question, answer), sentence) if kind_of(question) == "count" else core(question, answer)
+        answer = shaped(question, answer, sentence)
         if not fits(question, answer):
             return Rejected(answer, "kind")
         return Verified(answer, passage, start, end)
