@@ -1,11 +1,13 @@
 """The OpenAI-compatible LLM backend (llm=openai) against a real server: llama-cpp-python's own
 `python -m llama_cpp.server`, serving the small packaged model (0.5B) on a free local port.
 
-The 0.5B model is weak, so answers are checked for shape and honesty (verified citations), not
-for a particular fact. Also covered: the server's non-streaming mode, a server that dies in the
-middle of an answer, a dead port, a wrong URL and a malformed stream event (the one check that
-uses a stand-in HTTP server) — each must surface as an `LLMError` (a
-`UserError` the CLI, page and API show as a message), never a hang or a raw httpx exception.
+Answers through the server are checked for shape and honesty (verified citations) and for being
+right: most questions whose answer is in the corpus must get it, so a backend that only ever
+refuses fails. That takes the default 1.5B model: served, the 0.5B one refused 5 of the 7.
+Also covered: the server's non-streaming mode, a server that dies in the middle of an answer, a
+dead port, a wrong URL and a malformed stream event (the one check that uses a stand-in HTTP
+server) — each must surface as an `LLMError` (a `UserError` the CLI, page and API show as a
+message), never a hang or a raw httpx exception.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from qa.errors import UserError
 from qa.ingest.readers import Article, read_sources
 from qa.models.llm import LLMError
 from servers import dead_port, llama_server
+from shown import strings
 
 pytestmark = pytest.mark.e2e
 
@@ -30,6 +33,16 @@ DEADLINE = "What deadline was set for the fund agreement?"
 STATUSES = {"answered", "not_found", "conflict"}
 ARTICLES = {a.doc_id: a.text for a in read_sources([CORPUS]) if isinstance(a, Article)}
 LONG_PROMPT = [{"role": "user", "content": "Write the numbers from one to three hundred in words, one per line."}]
+# Questions whose answer the corpus states (evals/gold/seed.jsonl), with the words a right answer holds.
+ANSWERABLE = [
+    (DEADLINE, "April 26"),
+    ("Which Kremlin spokesman reacted to Trump's remarks by calling the negotiations 'quite difficult'?", "Peskov"),
+    ("Which Ukrainian minister announced the US–Ukraine memorandum of intent on X?", "Svyrydenko"),
+    ("In which city was US Vice President JD Vance on an official visit?", "Rome"),
+    ("Who is Trump's special envoy who met Ukraine's foreign minister in Paris?", "Witkoff"),
+    ("Within how long did Trump claim during his campaign that he would end the war?", "24 hours"),
+    ("Who is the Ukrainian Foreign Minister who met Rubio in Paris?", "Sybiha"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +53,15 @@ def small_gguf(models_cache) -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(small_gguf, tmp_path_factory):
-    with llama_server(small_gguf, tmp_path_factory.mktemp("llama-server") / "server.log") as srv:
+def base_gguf(models_cache) -> Path:
+    from qa.models.packaged import PRESETS, ensure_gguf
+
+    return Path(ensure_gguf(PRESETS["base"], models_cache))
+
+
+@pytest.fixture(scope="module")
+def server(base_gguf, tmp_path_factory):
+    with llama_server(base_gguf, tmp_path_factory.mktemp("llama-server") / "server.log") as srv:
         yield srv
 
 
@@ -78,7 +98,7 @@ def assert_well_formed(answer, app: Dateline) -> None:
         assert " ".join(src.quote.split()) in " ".join(ARTICLES[src.doc_id].split())
     cited = {s.n for s in answer.citations}
     for sentence in answer.sentences:
-        assert sentence.supported and set(sentence.citations) <= cited
+        assert set(sentence.citations) <= cited
 
 
 # --- the server itself, both modes ------------------------------------------------------------
@@ -132,24 +152,36 @@ def test_openai_compatible_embeddings_endpoint(small_gguf, models_cache, tmp_pat
 
 
 # --- Dateline over the backend ------------------------------------------------------------------
-def test_ask_returns_a_well_formed_answer(app):
-    answer = app.ask(DEADLINE)
-    assert_well_formed(answer, app)
+def test_answers_in_the_corpus_are_found_and_right(app):
+    """Well formed is not enough: a backend that always refuses is well formed too. The answer must
+    be right and come from the model's reply, not only from the fallback that quotes an article's
+    best sentence when the model declines (it answered 5 of these 7 for a model replying NOT FOUND)."""
+    rows, right = [], 0
+    for question, expected in ANSWERABLE:
+        answer = app.ask(question)
+        assert_well_formed(answer, app)
+        ok = (answer.status == "answered" and expected.lower() in answer.answer.lower()
+              and expected.lower() in answer.raw_output.lower())
+        right += ok
+        rows.append(f"  {'ok ' if ok else 'BAD'} {question[:60]!r}: {answer.status}, {answer.answer[:60]!r}, "
+                    f"model: {answer.raw_output[:60]!r}")
+    print("\n" + "\n".join(rows))
+    assert right > len(ANSWERABLE) / 2, "\n".join(rows)  # most, not one lucky question
     assert app.stats()["llm"] == f"local @ {app.settings.llm_url}"
 
 
-def test_ask_stream_yields_drafts_then_the_answer(app):
+def test_ask_stream_shows_sources_then_the_checked_answer_never_the_raw_reply(app):
     events = list(app.ask_stream(DEADLINE))
-    assert [e.kind for e in events[:-1]] == ["draft"] * (len(events) - 1)
-    assert events[-1].kind == "answer" and events[-1].answer is not None
-    drafts = [e.text for e in events[:-1]]
-    assert drafts, "the model's reply was not streamed"
-    for before, after in zip(drafts, drafts[1:]):  # each draft extends the one before
-        assert after.startswith(before) and len(after) > len(before)
+    assert [e.kind for e in events].count("answer") == 1 and events[-1].kind == "answer"
     answer = events[-1].answer
-    assert answer.raw_output == drafts[-1]
-    assert "first_token_ms" in answer.timings and answer.timings["total_ms"] >= answer.timings["first_token_ms"]
     assert_well_formed(answer, app)
+    retrieved = {r["chunk_id"] for r in answer.retrieved}
+    shown_first = getattr(events[0], "sources", [])  # the passages being read, before the model writes
+    assert events[0] is not events[-1] and shown_first and {s.chunk_id for s in shown_first} <= retrieved
+    reply = answer.raw_output.strip()
+    for event in events[:-1]:  # the model's unverified reply is never streamed to a reader
+        assert not [t for t in strings(event, skip=()) if reply in t], event.kind
+    assert "first_token_ms" in answer.timings and answer.timings["total_ms"] >= answer.timings["first_token_ms"]
 
 
 # --- failures ---------------------------------------------------------------------------------
