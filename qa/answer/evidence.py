@@ -149,6 +149,25 @@ SYSTEM_PER_ARTICLE = (
     "For an article with no such sentence, write NOT FOUND on its line."
 )
 
+# Worked examples, sent as earlier turns of the chat. They sit in the fixed prefix that llama.cpp
+# keeps cached between questions, so they cost no time after the first question; on 8 seed tuning
+# questions the 1.5B model answered 0 right without them and 5 with them (it had copied clauses,
+# written "2" for "three", answered a date in figures).
+_PORT = ("Article 1: Port lease signed; Reuters; dated 2024-03-08\n"
+         "[S1] The port authority signed a lease with Maersk on Thursday, officials said.\n"
+         "[S2] The lease runs for 25 years and is worth 1.2 billion euros.\n"
+         "[S3] Two unions opposed the deal, and three others backed it.")
+_PORT_ELSEWHERE = ("Article 2: Dock deal under fire; AFP; dated 2024-03-09\n"
+                   "[S4] Unions said the lease was worth only 900 million euros.")
+EXAMPLES = [
+    ("Sentences:\n" + _PORT + "\n\nQuestion: How much is the lease worth?", "1.2 billion euros [S2]"),
+    ("Sentences:\n" + _PORT + "\n\nQuestion: Which company signed the lease, and on which day?", "Maersk, on Thursday [S1]"),
+]
+EXAMPLES_PER_ARTICLE = [
+    ("Sentences:\n" + _PORT + "\n\n" + _PORT_ELSEWHERE + "\n\nQuestion: How much is the lease worth?",
+     "1.2 billion euros [S2]\n900 million euros [S4]"),
+]
+
 # An article line that looks like a reply ("[S1] …", "NOT FOUND") is defused, so an article cannot
 # hand the model a ready-made answer to copy.
 _REPLY_LIKE = re.compile(r"\[\s*S\s*(\d+)\s*\]", re.IGNORECASE)
@@ -164,8 +183,8 @@ def metadata_line(meta: dict) -> str:
 
 
 def messages(evidence: Evidence, question: str | None = None, per_article: bool = False) -> list[dict]:
-    """The chat messages: short fixed instructions first (llama.cpp reuses their cache), then the
-    numbered sentences grouped by article, then the question."""
+    """The chat messages: short fixed instructions and worked examples first (llama.cpp reuses their
+    cache), then the numbered sentences grouped by article, then the question."""
     blocks, current = [], None
     for line in evidence.lines:
         doc = evidence.doc_of(line.passage)
@@ -176,7 +195,9 @@ def messages(evidence: Evidence, question: str | None = None, per_article: bool 
         text = _REPLY_LIKE.sub(r"(S\1)", " ".join(line.text.split()))
         blocks.append(f"[S{line.n}] {text}")
     user = "Sentences:" + "\n".join(blocks) + f"\n\nQuestion: {question or evidence.question}"
-    return [{"role": "system", "content": SYSTEM_PER_ARTICLE if per_article else SYSTEM},
+    shots = [{"role": role, "content": text} for pair in (EXAMPLES_PER_ARTICLE if per_article else EXAMPLES)
+             for role, text in zip(("user", "assistant"), pair)]
+    return [{"role": "system", "content": SYSTEM_PER_ARTICLE if per_article else SYSTEM}, *shots,
             {"role": "user", "content": user}]
 
 
