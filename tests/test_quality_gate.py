@@ -127,9 +127,6 @@ def test_third_party_set_runs_unchanged(third_party):
 
 
 @pytest.mark.e2e
-@pytest.mark.xfail(reason="known defect, seen 2026-12-01 at c9e85cf: the model's '1' is dropped, then the "
-                          "shown-sentence fallback answers with 'will cost 2.4 million euros' (an amount, so "
-                          "the how-many rule lets it through); remove this mark once the refusal holds")
 def test_third_party_unanswerable_is_refused(third_party):
     t3 = next(r for r in third_party["records"]["dateline"] if r["id"] == "t3")
     assert t3["status"] == "not_found", t3  # neither article says anything about keepers
