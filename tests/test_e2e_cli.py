@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from qa import Dateline, load_settings
 
 pytestmark = pytest.mark.e2e
 QA = [sys.executable, "-m", "qa.cli"]
@@ -60,9 +63,42 @@ def test_off_topic_question_is_refused_without_the_model(env):
     assert answer["status"] == "not_found" and answer["raw_output"] == ""
 
 
+SOURCE_HEADER = re.compile(r"^\[(\d+)\] (.*?)(?: \(([^()]*)\))? — (\S+)$", re.MULTILINE)
+
+
+def _sources_listing(out: str) -> tuple[str, list[dict]]:
+    """(the answer line, the entries of "Sources:" as printed: n, title, meta, doc_id, text)."""
+    answer, _, listing = out.partition("\nSources:\n")
+    listing = re.split(r"\n(?:Related passages|  date: )", listing)[0]
+    headers = list(SOURCE_HEADER.finditer(listing))
+    assert headers and listing.startswith(headers[0].group(0)), listing  # nothing unparsed before [1]
+    entries = []
+    for header, following in zip(headers, headers[1:] + [None]):
+        body = listing[header.end():following.start() if following else len(listing)].rstrip("\n")
+        assert body.startswith('\n    "') and body.endswith('"'), body  # the text, indented and quoted
+        entries.append({"n": int(header.group(1)), "title": header.group(2), "meta": header.group(3) or "",
+                        "doc_id": header.group(4), "text": body[len('\n    "'):-1]})
+    return answer.strip(), entries
+
+
 def test_text_output_lists_sources_verbatim(env):
     out = qa(env, "ask", "What deadline was set for the fund agreement?").stdout
-    assert "Sources:" in out and "April 26" in out
+    answer, entries = _sources_listing(out)
+    assert "April 26" in answer
+    numbers = [e["n"] for e in entries]
+    assert numbers == list(range(1, len(entries) + 1))  # numbered 1..n, in order
+    assert set(map(int, re.findall(r"\[(\d+)\]", answer))) == set(numbers)  # each marker listed, each entry cited
+    articles = {r["doc_id"]: r for r in json.loads(qa(env, "sources", "--json").stdout)}
+    app = Dateline(load_settings(data_dir=env["env"]["QA_DATA_DIR"], models_cache=env["env"]["QA_MODELS_CACHE"]))
+    chunks = {}
+    for node in app.store.nodes_by_id(app.store.chunk_ids()):
+        chunks.setdefault(node.metadata["doc_id"], []).append(node.get_content())
+    for e in entries:
+        article = articles[e["doc_id"]]
+        assert e["title"] == article["title"]  # the stored title, source and date, as `qa sources` has them
+        assert e["meta"] == ", ".join(x for x in (article["source"], article["date"]) if x)
+        assert e["text"].strip() and any(e["text"] in chunk for chunk in chunks[e["doc_id"]]), e  # verbatim
+    assert any("April 26" in e["text"] for e in entries)  # the listing shows the words the answer rests on
 
 
 def test_edit_updates_only_that_article_and_delete_removes_it(env):
