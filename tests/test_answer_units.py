@@ -300,3 +300,7 @@ def test_words_of_another_script_must_stand_in_the_sentence():
     assert supports("increasing the pressure on Russia", question, sentence)
     assert not supports("increasing the pressure on俄罗斯", question, sentence)
     assert supports("Chloé Zhao", "Who won Best Director?", "Chloé Zhao won Best Director.")
+
+
+def test_a_stray_sentence_tag_inside_the_answer_is_not_part_of_it():
+    assert [(c.line, c.answer) for c in parse("Andrii Sybiha, S2, [S3]")] == [(3, "Andrii Sybiha")]

@@ -30,6 +30,7 @@ REFUSAL = re.compile(
     r"does not (?:say|mention|specify|state)|doesn't|cannot be determined|unknown|n/a|^not$|^none$",
     re.IGNORECASE,
 )
+_STRAY_TAG = re.compile(r"[,;(]?\s*\[?\bS\d+\b\]?[,;)]?")  # "Andrii Sybiha, S2," -> "Andrii Sybiha"
 _CLAIM = re.compile(r"^(?P<answer>.*?)\s*\[\s*S?\s*(?P<n>\d+)\s*\]\s*$", re.IGNORECASE)
 
 
@@ -67,7 +68,7 @@ def parse(output: str) -> list[Claim]:
         answer = m.group("answer")
         if len(answer) >= MAX_ANSWER_CHARS and " " in answer.strip() and not _whole_word(answer):
             answer = answer.rsplit(None, 1)[0]
-        answer = answer.strip().strip('"“”').rstrip(".,;:").strip()
+        answer = _STRAY_TAG.sub("", answer).strip().strip('"“”').rstrip(".,;:").strip()
         if answer and not REFUSAL.search(answer):
             claims.append(Claim(answer, int(m.group("n")), slot))
     return claims
