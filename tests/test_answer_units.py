@@ -206,6 +206,9 @@ def test_a_follow_up_pronoun_is_read_as_the_last_entity_without_the_model():
     assert standalone("When did he meet him?", history) == "When did Andrii Sybiha meet him?"
     assert standalone("What is his role?", history) == "What is Andrii Sybiha's role?"
     assert standalone("What did Trump say?", history) == "What did Trump say?"
+    deadline = [{"role": "user", "content": "What deadline was set for the fund agreement?"},
+                {"role": "assistant", "content": "April 26 [1]."}]
+    assert standalone("And who signed it?", deadline) == "And who signed the fund agreement?"
     assert standalone("When did he leave?", []) == "When did he leave?"
 
 

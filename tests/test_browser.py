@@ -101,7 +101,7 @@ def test_sources_show_at_once_then_the_answer_cites_the_marked_passage(page):
 
 
 def test_follow_up_uses_the_conversation(page):
-    answer = ask(page, "And who signed the memorandum?")
+    answer = ask(page, "And who signed it?")
     expect(answer.locator(".dl-badge-error")).to_have_count(0)
     assert answer.inner_text().strip()
     expect(answer.locator(".dl-asked-as")).to_contain_text("Asked as:")

@@ -10,8 +10,8 @@ pytestmark = pytest.mark.e2e
 ARTICLES = {
     "kestrel-2021.txt": "Berg takes the Kestrel Cup\n\nAnna Berg of the Harbour club won the 2021 Kestrel Cup final "
                         "in Leeds, beating Ola Lind in three sets. It was her first title.\n",
-    "kestrel-2022.txt": "Lind wins the Kestrel Cup at last\n\nOla Lind of the Moor club won the 2022 Kestrel Cup final "
-                        "in York, a year after losing the final to Anna Berg.\n",
+    "kestrel-2022.txt": "Lind wins the Kestrel Cup\n\nOla Lind of the Moor club won the 2022 Kestrel Cup final "
+                        "in York on Sunday. It was his first title.\n",
 }
 
 

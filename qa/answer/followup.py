@@ -32,7 +32,8 @@ def standalone(question: str, history: list[dict]) -> str:
 
 
 def _last_entity(history: list[dict]) -> str:
-    """The last answered entity (after a who/which question) or else the last asked-about name."""
+    """The last answered entity (after a who/which question), else the last asked-about name, else
+    the thing the last question ended on ("the fund agreement")."""
     last_question = next((t["content"] for t in reversed(history) if t.get("role") == "user"), "")
     last_answer = next((t["content"] for t in reversed(history) if t.get("role") == "assistant"), "")
     if kind_of(last_question) in ("person", "place") and "Not found" not in last_answer:
@@ -40,7 +41,10 @@ def _last_entity(history: list[dict]) -> str:
         if names:
             return names[0]
     names = _names(last_question)
-    return names[0] if names else ""
+    if names:
+        return names[0]
+    thing = re.findall(r"\b(the [a-z][\w -]{2,40}?)\s*\?", last_question)  # "…for the fund agreement?"
+    return thing[-1] if thing else ""
 
 
 def _names(text: str) -> list[str]:
