@@ -64,10 +64,11 @@ def test_quarters_editions_and_qualifiers_must_match():
     assert women.check("Bianca Andreescu won the title.").met  # unqualified evidence is no rival
 
 
-def test_names_must_be_in_the_sentence_or_its_passage():
-    q = extract("Who won the U.S. Open in 2019?")
+def test_several_names_must_mostly_be_in_the_sentence_or_its_passage():
+    q = extract("Who won the U.S. Open final at Flushing Meadows in 2019?")
     assert not q.check("Simona Halep won Wimbledon in 2019.").met
-    assert q.check("Andreescu beat Serena Williams in 2019.", context="US Open final report").met
+    assert q.check("Andreescu beat Serena Williams in 2019.", context="US Open final report from Flushing").met
+    assert extract("Who won the U.S. Open in 2019?").check("Andreescu won in 2019.").met  # one name: ranking only
 
 
 def test_a_passage_ranks_by_the_share_of_pins_it_holds():

@@ -22,7 +22,8 @@ _AMOUNT = re.compile(r"\bhow much\b|\b(?:what|which) (?:was |is |were |are |will
                      r"(?:price|cost|amount|value|revenue|sales|turnover|sum|fee|salary|budget|profit|loss|fine|bid|"
                      r"valuation|deficit|debt)s?\b", re.IGNORECASE)
 _COUNT = re.compile(r"\bhow many\b|\b(?:what|which) (?:number|percentage|proportion|share)\b", re.IGNORECASE)
-_WHERE = re.compile(r"^\s*where\b|\b(?:which|what) (?:city|town|country|place|venue|stadium|region|state)\b",
+_WHERE = re.compile(r"^\s*where\b|\b(?:which|what) (?:\w+ )?(?:city|cities|towns?|country|countries|places?|venues?|"
+                    r"stadium|regions?|states?)\b",
                     re.IGNORECASE)
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
