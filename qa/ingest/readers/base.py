@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 
-_SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bMrs)[.!?][\"”’')]?(?=\s)")
+from qa.answer.text import sentence_spans
 
 
 @dataclass(frozen=True)
@@ -58,8 +57,8 @@ class Origin:
 def first_sentence(text: str, limit: int = 100) -> str:
     """A fallback title: the first sentence (or line), cut at a word boundary with "…"."""
     text = text.strip().split("\n", 1)[0]
-    m = _SENTENCE_END.search(text)
-    sentence = squash(text[: m.end()] if m else text)
+    spans = sentence_spans(text)  # the one sentence splitter (qa/answer/text.py)
+    sentence = squash(text[: spans[0][1]] if spans else text)
     return sentence if len(sentence) <= limit else sentence[:limit].rsplit(" ", 1)[0].rstrip(" ,;:-–—") + "…"
 
 
