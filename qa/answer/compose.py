@@ -179,9 +179,7 @@ def _near_sentence(evidence: Evidence) -> Rejected | None:
     for line in sorted(evidence.lines, key=lambda line: -relevance(question, line.text)):
         if relevance(question, line.text) < QUOTED_SHARE or not evident_in(question, line.text):
             continue
-        hit = evidence.passages[line.passage]
-        meta = hit.node.metadata
-        check = evidence.pins.check(line.text, f"{hit.node.get_content()}\n{meta.get('title', '')}", str(meta.get("date", "")))
+        check = evidence.check(line.passage, line.text)
         if check.contradicted:
             return Rejected("", "pins", Verified("", line.passage, line.start, line.end), check)
     return None
@@ -196,9 +194,7 @@ def _quoted_sentence(evidence: Evidence) -> Verified | None:
     best = max(evidence.lines, key=lambda line: relevance(question, line.text), default=None)
     if best is None or not asked or relevance(question, best.text) < QUOTED_SHARE:
         return None
-    hit = evidence.passages[best.passage]
-    meta = hit.node.metadata
-    check = evidence.pins.check(best.text, f"{hit.node.get_content()}\n{meta.get('title', '')}", str(meta.get("date", "")))
+    check = evidence.check(best.passage, best.text)
     if not check.met or not content_terms(best.text) - asked or not evident_in(question, best.text):
         return None
     return Verified("", best.passage, best.start, best.end)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from llama_index.core.schema import NodeWithScore
 
-from qa.answer.constraints import Constraints
+from qa.answer.constraints import Check, Constraints
 from qa.answer.kinds import evident_in
 from qa.answer.text import content_terms, sentence_spans
 from qa.ingest.readers import dateline_length
@@ -60,6 +60,13 @@ class Evidence:
     def meta(self, passage: int) -> dict:
         return self.passages[passage].node.metadata
 
+    def check(self, passage: int, sentence: str) -> Check:
+        """How a sentence of one passage stands against the question's pins: the passage and its
+        article's title are its context, the article's date its date."""
+        hit = self.passages[passage]
+        meta = hit.node.metadata
+        return self.pins.check(sentence, f"{hit.node.get_content()}\n{meta.get('title', '')}", str(meta.get("date", "")))
+
     def articles(self) -> list[str]:
         """Doc ids of the articles the lines come from, in the order they are shown."""
         return list(dict.fromkeys(self.doc_of(line.passage) for line in self.lines))
@@ -79,11 +86,11 @@ def select(question: str, pins: Constraints, passages: list[NodeWithScore], *, p
     meeting the pins and holding a value of the kind asked. `per_article`: the budget is shared
     evenly between the articles (comparison questions)."""
     asked = content_terms(question)
+    evidence = Evidence(question, pins, passages)
     candidates = []
     for i, hit in enumerate(passages):
-        text, meta = hit.node.get_content(), hit.node.metadata
+        text = hit.node.get_content()
         spans = sentence_spans(text)
-        context = f"{text}\n{meta.get('title', '')}"
         skip = dateline_length(text)  # a dateline dates the article; the header says its date
         for j, (start, end) in enumerate(spans):
             if end <= skip:
@@ -93,7 +100,7 @@ def select(question: str, pins: Constraints, passages: list[NodeWithScore], *, p
             terms = content_terms(sentence) & asked
             bonus = -0.01 * i
             if terms:
-                bonus += PIN_BONUS * bool(pins) * pins.check(sentence, context, str(meta.get("date", ""))).met
+                bonus += PIN_BONUS * bool(pins) * evidence.check(i, sentence).met
                 bonus += KIND_BONUS * evident_in(question, sentence)
             before = spans[j - 1] if j and _PRONOUN_START.match(sentence) else None
             candidates.append((i, start, end, terms, bonus, before))
@@ -126,7 +133,6 @@ def select(question: str, pins: Constraints, passages: list[NodeWithScore], *, p
     for (i, _, _), score in chosen.items():  # articles in the order of their best line
         best[doc(i)] = max(best.get(doc(i), -1.0), score)
     ranked = sorted(chosen, key=lambda c: (-best[doc(c[0])], c[0], c[1]))
-    evidence = Evidence(question, pins, passages)
     evidence.lines = [Line(n, i, start, end, passages[i].node.get_content()[start:end])
                       for n, (i, start, end) in enumerate(ranked, start=1)]
     return evidence

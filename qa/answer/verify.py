@@ -106,7 +106,7 @@ def verify(claim: Claim, evidence: Evidence, min_relevance: float) -> Verified |
             continue
         if not named and relevance(question, sentence) < min_relevance:
             continue
-        check = _pins(evidence, passage, sentence, text)
+        check = evidence.check(passage, sentence)
         if not check.met:
             near = near or (Rejected(answer, "pins", Verified(answer, passage, start, end), check)
                             if check.contradicted else None)
@@ -134,11 +134,6 @@ def _candidates(claim: Claim, evidence: Evidence):
         for start, end in sentence_spans(hit.node.get_content()):
             if (passage, start, end) not in seen and not any(s[0] == passage and s[1] <= start < s[2] for s in seen):
                 yield passage, start, end, False
-
-
-def _pins(evidence: Evidence, passage: int, sentence: str, text: str) -> Check:
-    meta = evidence.meta(passage)
-    return evidence.pins.check(sentence, f"{text}\n{meta.get('title', '')}", str(meta.get("date", "")))
 
 
 # Questions about an article itself (its date, outlet, headline), which its metadata can answer.
