@@ -289,6 +289,38 @@ def test_two_dated_articles_with_a_changed_figure_are_an_update_latest_first():
     assert conflict.status == "conflict" and conflict.answer.startswith("The articles differ.")
 
 
+def test_another_article_giving_another_value_in_the_same_sentence_is_a_disagreement_without_a_second_call():
+    true = "The game was played on February 7, 2021, at Raymond James Stadium in Tampa, Florida, the home of the Buccaneers."
+    fake = true.replace("Tampa, Florida", "Glendale, Arizona")
+    again = "Reports said the game was played on February 7, 2021, at Raymond James Stadium in Tampa, Florida, the home of the Buccaneers."
+    question = "Where was the Super Bowl 2021 played?"
+    answer = _ask(question, _hits(true, fake, again, doc_ids=["a", "b", "c"]), "[Raymond James] Tampa, Florida")
+    assert answer.status == "conflict", answer.answer
+    assert answer.answer == ("The articles differ. 2 articles: Tampa, Florida [1][2]. "
+                             "The article “b”: Glendale, Arizona [3].")
+    assert [c.doc_id for c in answer.citations] == ["a", "c", "b"]
+    assert "Glendale, Arizona" in answer.citations[2].quote
+    agreeing = _ask(question, _hits(true, again, doc_ids=["a", "c"]), "[Raymond James] Tampa, Florida")
+    assert agreeing.status == "answered" and agreeing.answer == "Tampa, Florida [1][2]."
+
+
+def test_a_sentence_about_something_else_is_no_rival():
+    from qa.answer.rivals import value_in_place
+
+    cited = "The flood killed 12 people in the town on Monday."
+    assert value_in_place(cited, "12 people", "Officials said the flood killed 40 people in the town on Monday.") == "40 people"
+    assert value_in_place(cited, "12 people", "Rain fell in the town on Monday.") is None
+    assert value_in_place(cited, "12 people", "The flood killed 12 people in the town on Monday.") == "12 people"
+    wired = _hits(cited, "The flood killed 40 people in the town on Monday, its mayor said.", doc_ids=["a", "b"],
+                  dates=["2025-04-03", "2025-04-05"])
+    update = _ask("How many people did the flood kill?", wired, "[killed 12] 12 people")
+    assert update.status == "answered" and update.answer == "As of 2025-04-05: 40 people [2]. Earlier, on 2025-04-03: 12 people [1]."
+    year = _hits(cited, "The flood killed 40 people in the town on Monday in 2019.", doc_ids=["a", "b"])
+    pinned = _ask("How many people did the 2024 flood kill?", _hits(cited + " It was the 2024 flood.", year[1].node.get_content(),
+                                                                   doc_ids=["a", "b"]), "[killed 12] 12 people")
+    assert pinned.status == "answered", pinned.answer  # the other article's sentence is about 2019: no rival
+
+
 def test_an_answer_cut_by_the_length_cap_loses_its_partial_last_word():
     from qa.answer.evidence import MAX_ANSWER_CHARS
 

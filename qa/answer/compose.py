@@ -15,6 +15,7 @@ from qa.answer.agree import agree
 from qa.answer.dates import resolve
 from qa.answer.evidence import Evidence
 from qa.answer.kinds import evident_in, kind_of
+from qa.answer.rivals import read_others
 from qa.answer.text import content_terms, relevance
 from qa.answer.verify import Rejected, Verified, parse, verify
 
@@ -87,18 +88,52 @@ def source_of(n: int, hit: NodeWithScore, span: tuple[int, int] = (-1, -1)) -> S
 
 
 def not_found(question: str, passages: list[NodeWithScore], **extra) -> Answer:
-    related = [source_of(n, hit) for n, hit in enumerate(passages[:3], start=1)]
-    return Answer(question=question, status="not_found", answer=NOT_FOUND, sentences=[Sentence(NOT_FOUND, [])],
-                  related=related, **extra)
+    """The plain refusal, with the closest passages as related reading (also used when no passage is
+    on topic and the model is not asked)."""
+    return _answer(question, passages, _NOTHING, **extra)
+
+
+@dataclass
+class Shape:
+    """What an answer says and cites; `_answer` turns it into the one `Answer` compose returns."""
+
+    status: str
+    sentences: list[Sentence]
+    citations: list[Source] = field(default_factory=list)
+    dates: list[dict] = field(default_factory=list)
+    near_miss: dict | None = None
+
+
+_NOTHING = Shape("not_found", [Sentence(NOT_FOUND, [])])
 
 
 def compose(evidence: Evidence, output: str, *, min_relevance: float, compare: bool = False, **extra) -> Answer:
-    """The answer from the model's reply about `evidence`. `compare` (comparison questions: one
-    answer line per article) shows an article the model found no checked answer in by its own
-    best sentence, beside the other's answer."""
-    question, passages = evidence.question, evidence.passages
-    dropped: list[str] = []
+    """The answer from the model's reply about `evidence`, in order of preference: the checked
+    answer (with what the other articles give in its place: agreement, an update or a conflict);
+    for a comparison question (`compare`, one answer line per article), each article's checked
+    answer or else its own best sentence; a near miss (supported, but for another year/edition);
+    the one sentence that plainly answers, when the model declined; else "Not found"."""
+    checked, dropped, near = _checked(evidence, output, min_relevance)
+    shape = ((_compared(evidence, checked, min_relevance) if compare else None)
+             or (_answered(evidence, checked) if checked else None)
+             or _near_miss(evidence, near or _near_sentence(evidence))
+             or (_quoted_sentence(evidence) if not compare and not dropped else None)  # declined, did not err
+             or _NOTHING)
+    return _answer(evidence.question, evidence.passages, shape, dropped=dropped, raw_output=output, **extra)
+
+
+def _answer(question: str, passages: list[NodeWithScore], shape: Shape, **extra) -> Answer:
+    related = [source_of(n, hit) for n, hit in enumerate(passages[:3], start=1)] if shape.status == "not_found" else []
+    return Answer(question=question, status=shape.status, answer=" ".join(s.text for s in shape.sentences),
+                  sentences=shape.sentences, citations=shape.citations, related=related, dates=shape.dates,
+                  near_miss=shape.near_miss, **extra)
+
+
+def _checked(evidence: Evidence, output: str, min_relevance: float) -> tuple[list[Verified], list[str], Rejected | None]:
+    """The reply's claims that pass verification (the first per article), the answers dropped, and
+    the first near miss among the dropped."""
     per_doc: dict[str, Verified] = {}
+    dropped: list[str] = []
     near: Rejected | None = None
     for claim in parse(output):
         result = verify(claim, evidence, min_relevance)
@@ -107,55 +142,68 @@ def compose(evidence: Evidence, output: str, *, min_relevance: float, compare: b
             near = near or (result if result.near else None)
         else:
             per_doc.setdefault(evidence.doc_of(result.passage), result)
-    extra.update(dropped=dropped, raw_output=output)
-    articles = evidence.articles()[:2]
-    if compare and len(articles) == 2 and len(per_doc) < 2:
-        views = [per_doc.get(doc) or _own_words(evidence, doc, min_relevance) for doc in articles]
-        if all(views):
-            return _side_by_side(evidence, views, **extra)
-    if per_doc:
-        return _answered(evidence, list(per_doc.values())[:2], **extra)
-    near = near or _near_sentence(evidence)
-    if near:
-        return _near_miss(evidence, near, **extra)
-    quoted = _quoted_sentence(evidence) if not compare and not dropped else None  # the model declined; it did not err
-    if quoted:
-        return _side_by_side(evidence, [quoted], **extra)
-    return not_found(question, passages, **extra)
+    return list(per_doc.values()), dropped, near
 
 
-def _answered(evidence: Evidence, claims: list[Verified], **extra) -> Answer:
-    question = evidence.question
-    sources = [source_of(i, evidence.passages[v.passage], (v.start, v.end)) for i, v in enumerate(claims, start=1)]
-    dates: list[dict] = []
-    sentences: list[Sentence] = []
-    differ = len(claims) == 2 and not agree(claims[0].answer, claims[1].answer)
-    if differ and sources[0].date and sources[1].date and sources[0].date != sources[1].date:
-        status = "answered"  # an update, not a disagreement: the latest first, then what it replaced
-        latest, earlier = sorted(zip(claims, sources), key=lambda pair: pair[1].date, reverse=True)
-        for (v, src), lead in ((latest, "As of {date}: {text} [{n}]."), (earlier, "Earlier, on {date}: {text} [{n}].")):
-            text, found = _with_dates(v.answer, question, src)
-            dates += found
-            sentences.append(Sentence(lead.format(date=src.date, text=text, n=src.n), [src.n]))
-    elif differ:
-        status = "conflict"
-        sentences.append(Sentence("The articles differ.", [1, 2]))
-        for v, src in zip(claims, sources):
-            text, found = _with_dates(v.answer, question, src)
-            dates += found
-            sentences.append(Sentence(f"{_label(src)}: {text} [{src.n}].", [src.n]))
+def _answered(evidence: Evidence, checked: list[Verified]) -> Shape:
+    """The checked answer, and what the other retrieved articles give in its place (`rivals.py`):
+    the same value cites them too; another value is an update (the articles carry different dates:
+    the latest first) or a disagreement (same day or undated: both sides, none picked)."""
+    reading = read_others(evidence, checked[0])
+    sides = [[checked[0], *reading.supporters]]
+    for other in [*checked[1:2], *reading.rivals]:
+        side = next((s for s in sides if agree(s[0].answer, other.answer)), None)
+        if side:
+            side.append(other)
+        else:
+            sides.append([other])
+    sources: list[list[Source]] = []
+    for side in sides[:2]:
+        base = sum(len(s) for s in sources)
+        sources.append([source_of(base + i, evidence.passages[v.passage], (v.start, v.end))
+                        for i, v in enumerate(side, start=1)])
+    citations = [src for side in sources for src in side]
+    question, shape = evidence.question, Shape("answered", [], citations)
+    if len(sides) == 1:
+        text, shape.dates = _with_dates(sides[0][0].answer, question, sources[0][0])
+        shape.sentences.append(Sentence(f"{text[0].upper()}{text[1:]} {_marks(sources[0])}.", _numbers(sources[0])))
+        return shape
+    pairs = list(zip([side[0] for side in sides[:2]], sources))
+    dated = [srcs[0].date for _, srcs in pairs]
+    if all(dated) and dated[0] != dated[1]:  # an update: the latest first, then what it replaced
+        leads = ("As of {date}: {text} {marks}.", "Earlier, on {date}: {text} {marks}.")
+        pairs.sort(key=lambda pair: pair[1][0].date, reverse=True)
     else:
-        status = "answered"
-        text, dates = _with_dates(claims[0].answer, question, sources[0])
-        marks = "".join(f"[{s.n}]" for s in sources)
-        sentences.append(Sentence(f"{text[0].upper()}{text[1:]} {marks}.", [s.n for s in sources]))
-    return Answer(question=question, status=status, answer=" ".join(s.text for s in sentences), sentences=sentences,
-                  citations=sources, dates=dates, **extra)
+        shape.status = "conflict"
+        shape.sentences.append(Sentence("The articles differ.", [src.n for src in citations]))
+        leads = ("{label}: {text} {marks}.",) * 2
+    for (v, srcs), lead in zip(pairs, leads):
+        text, found = _with_dates(v.answer, question, srcs[0])
+        shape.dates += found
+        label = _label(srcs[0]) if len(srcs) == 1 else f"{len(srcs)} articles"
+        shape.sentences.append(Sentence(lead.format(date=srcs[0].date, text=text, marks=_marks(srcs), label=label),
+                                        _numbers(srcs)))
+    return shape
 
 
-def _near_miss(evidence: Evidence, rejected: Rejected, **extra) -> Answer:
+def _compared(evidence: Evidence, checked: list[Verified], min_relevance: float) -> Shape | None:
+    """A comparison question: both articles' checked answers compared as values; an article without
+    one is shown by its own best sentence beside the other's answer, for the reader to compare."""
+    articles = evidence.articles()[:2]
+    if len(articles) < 2:
+        return None
+    per_doc = {evidence.doc_of(v.passage): v for v in checked}
+    if len(per_doc) >= 2:
+        return _answered(evidence, [per_doc[doc] for doc in articles if doc in per_doc])
+    views = [per_doc.get(doc) or _own_words(evidence, doc, min_relevance) for doc in articles]
+    return _side_by_side(evidence, views) if all(views) else None
+
+
+def _near_miss(evidence: Evidence, rejected: Rejected | None) -> Shape | None:
     """Not found for what the question pins down, but a supported answer for another value of it:
     "Not found for 2019 in the articles; they give Naomi Osaka, for 2018 [1]." """
+    if rejected is None:
+        return None
     v = rejected.near
     asked = ", ".join(str(pin) for pin, _ in rejected.check.rivals)
     given = ", ".join(value for _, value in rejected.check.rivals)
@@ -164,12 +212,10 @@ def _near_miss(evidence: Evidence, rejected: Rejected, **extra) -> Answer:
         text = f"Not found for {asked} in the articles; they give {v.answer}, for {given} [1]."
     else:
         text = f"Not found for {asked} in the articles; for {given} they say: “{src.quote.strip()}” [1]."
-    answer = not_found(evidence.question, evidence.passages, **extra)
-    answer.answer, answer.sentences, answer.citations = text, [Sentence(text, [1])], [src]
     kind = {"year": "year", "quarter": "quarter", "half": "half-year", "date": "date", "qualifier": "event"}
-    answer.near_miss = {"answer": v.answer, "asked": asked, "given": given, "citation": 1,
-                        "kind": kind.get(rejected.check.rivals[0][0].kind, "case")}
-    return answer
+    return Shape("not_found", [Sentence(text, [1])], [src],
+                 near_miss={"answer": v.answer, "asked": asked, "given": given, "citation": 1,
+                            "kind": kind.get(rejected.check.rivals[0][0].kind, "case")})
 
 
 def _near_sentence(evidence: Evidence) -> Rejected | None:
@@ -185,7 +231,7 @@ def _near_sentence(evidence: Evidence) -> Rejected | None:
     return None
 
 
-def _quoted_sentence(evidence: Evidence) -> Verified | None:
+def _quoted_sentence(evidence: Evidence) -> Shape | None:
     """When the model declined (NOT FOUND; not when its answer failed the checks): the shown sentence that holds most of the question's
     words, if it holds QUOTED_SHARE of them, meets every pin, adds something new and holds a value
     of the kind asked (a date for when, an amount for how much, a new name for who)."""
@@ -197,7 +243,7 @@ def _quoted_sentence(evidence: Evidence) -> Verified | None:
     check = evidence.check(best.passage, best.text)
     if not check.met or not content_terms(best.text) - asked or not evident_in(question, best.text):
         return None
-    return Verified("", best.passage, best.start, best.end)
+    return _side_by_side(evidence, [Verified("", best.passage, best.start, best.end)])
 
 
 def _own_words(evidence: Evidence, doc_id: str, min_relevance: float) -> Verified | None:
@@ -211,16 +257,23 @@ def _own_words(evidence: Evidence, doc_id: str, min_relevance: float) -> Verifie
     return Verified("", best.passage, best.start, best.end)
 
 
-def _side_by_side(evidence: Evidence, views: list[Verified], **extra) -> Answer:
+def _side_by_side(evidence: Evidence, views: list[Verified]) -> Shape:
     """Each article's checked answer, or else its own words, shown as such: the reader compares."""
-    sources, sentences = [], []
+    shape = Shape("answered", [])
     for i, v in enumerate(views, start=1):
         src = source_of(i, evidence.passages[v.passage], (v.start, v.end))
-        sources.append(src)
+        shape.citations.append(src)
         said = f"{v.answer} [{i}]." if v.answer else f"says: “{src.quote.strip()}” [{i}]."
-        sentences.append(Sentence(f"{_label(src)}{':' if v.answer else ''} {said}", [i]))
-    return Answer(question=evidence.question, status="answered", answer=" ".join(s.text for s in sentences),
-                  sentences=sentences, citations=sources, **extra)
+        shape.sentences.append(Sentence(f"{_label(src)}{':' if v.answer else ''} {said}", [i]))
+    return shape
+
+
+def _marks(sources: list[Source]) -> str:
+    return "".join(f"[{s.n}]" for s in sources)
+
+
+def _numbers(sources: list[Source]) -> list[int]:
+    return [s.n for s in sources]
 
 
 def _label(src: Source, words: int = 6) -> str:
