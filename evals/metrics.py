@@ -177,6 +177,16 @@ def cites_gold(item: GoldItem, citation: dict) -> bool:
     return any(holds(source_text(citation), phrase) for phrase in [*quotes, *item.answers, *sides])
 
 
+def reads_both_sides(item: GoldItem, chunks: list[tuple[str, str]]) -> bool | None:
+    """For a conflict item: do the passages read hold both sides, each in a passage of its own
+    (so a reader of those passages could see the disagreement)? None for other items."""
+    sides = conflict_sides(item)
+    if not sides:
+        return None
+    holders = [{i for i, (_, text) in enumerate(chunks) if any(holds(text, phrase) for phrase in side)} for side in sides]
+    return any(a != b for a in holders[0] for b in holders[1])
+
+
 def citation_counts(item: GoldItem, sentences: list[dict], citations: list[dict]) -> dict:
     """Right citations / all citations, and claim sentences with >= 1 right citation / claims."""
     by_n = {c.get("n"): c for c in citations}
@@ -226,6 +236,7 @@ def score(item: GoldItem, *, status: str, answer: str, chunks: list[tuple[str, s
         "accurate": None if item.unanswerable else accurate(item, answer, refused or status == "error"),
         "f1": None if item.unanswerable else round(token_f1(item, answer, refused or status == "error"), 4),
         "cites": None,
+        "both_sides_read": reads_both_sides(item, chunks),
     }
     judged = item.evidence or item.unanswerable  # citations of an unanswerable item are all wrong
     if citations is not None and status in ("answered", "conflict") and judged:
@@ -277,6 +288,9 @@ def summarise(records: list[dict]) -> dict:
     out["refusal_recall"] = _ratio(sum(r["refused"] for r in unanswerable), len(unanswerable))
     out["false_refusal_rate"] = _ratio(sum(r["refused"] for r in answerable), len(answerable))
     out["conflict_rate"] = _ratio(sum(r["status"] == "conflict" for r in conflicts), len(conflicts))
+    both_read = [r for r in conflicts if r.get("both_sides_read")]
+    out["conflicts_both_sides_read"] = len(both_read)  # the denominator of the next rate
+    out["conflict_rate_both_sides_read"] = _ratio(sum(r["status"] == "conflict" for r in both_read), len(both_read))
     out["spurious_conflict_rate"] = _ratio(
         sum(r["status"] == "conflict" for r in records if not r["conflict"]), n - len(conflicts))
     for name in ("retrieval_ms", "first_token_ms", "total_ms"):

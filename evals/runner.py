@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from evals.goldset import GoldError, GoldItem, load_gold
-from evals.metrics import score, summarise, summarise_by_type
+from evals.metrics import reads_both_sides, score, summarise, summarise_by_type
 
 RETRIEVE_K = 10
 SHORT = 160  # characters of a passage kept in per-question records
@@ -150,9 +150,11 @@ def ask_dateline(app, item: GoldItem) -> dict:
     from qa import Filters
 
     chunks: list[tuple[str, str]] = []
+    texts: dict[str, tuple[str, str]] = {}
     try:
-        chunks = [(str(h.node.metadata.get("doc_id", "")), h.node.get_content())
-                  for h in app.retrieve(item.question, Filters(), k=RETRIEVE_K)]
+        hits = app.retrieve(item.question, Filters(), k=RETRIEVE_K)
+        chunks = [(str(h.node.metadata.get("doc_id", "")), h.node.get_content()) for h in hits]
+        texts = {h.node.node_id: chunk for h, chunk in zip(hits, chunks)}
         answer = app.ask(item.question).to_dict()
     except Exception as exc:  # one broken question must not lose a long run
         answer = {"status": "error", "answer": "", "error": f"{type(exc).__name__}: {exc}"}
@@ -165,6 +167,8 @@ def ask_dateline(app, item: GoldItem) -> dict:
     record["dropped"] = answer.get("dropped", [])  # its claims that failed verification
     record.update(score(item, status=record["status"], answer=record["answer"], chunks=chunks,
                         sentences=answer.get("sentences"), citations=answer.get("citations", [])))
+    read = [texts[r["chunk_id"]] for r in answer.get("retrieved", []) if r.get("chunk_id") in texts]
+    record["both_sides_read"] = reads_both_sides(item, read)  # of the passages the model saw
     return record
 
 

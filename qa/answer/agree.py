@@ -21,19 +21,19 @@ _CURRENCY = {"$": "usd", "us$": "usd", "dollar": "usd", "dollars": "usd", "usd":
 # One spelling for the names the news writes two ways.
 _ALIASES = {"united states": "us", "u s": "us", "usa": "us", "america": "us", "united kingdom": "uk", "u k": "uk",
             "britain": "uk", "great britain": "uk", "european union": "eu", "e u": "eu"}
-_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]+)\.?,?\s*(\d{4})?")
-_MONTH_DAY_YEAR = re.compile(r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s*(\d{4})?")
+_DAY_MONTH_YEAR = re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]+)\.?,?\s*(\d{4})?")
+_MONTH_DAY_YEAR = re.compile(r"([a-z]+)\.?\s+(\d{1,2})(?!\d)(?:st|nd|rd|th)?,?\s*(\d{4})?")
 
 
 def agree(a: str, b: str) -> bool:
     """Same value: equal amounts (within 1%), equal dates, or the same name (one holds the other)."""
+    date_a, date_b = calendar_date(a), calendar_date(b)
+    if date_a and date_b:  # before amounts: "May 5, 2020" is not the amount 5
+        return all(x == y or not x or not y for x, y in zip(date_a, date_b))
     amount_a, amount_b = amount(a), amount(b)
     if amount_a and amount_b:
         (va, ca), (vb, cb) = amount_a, amount_b
         return (ca == cb or not ca or not cb) and abs(va - vb) <= 0.01 * max(abs(va), abs(vb))
-    date_a, date_b = calendar_date(a), calendar_date(b)
-    if date_a and date_b:
-        return all(x == y or not x or not y for x, y in zip(date_a, date_b))
     ta, tb = _terms(a), _terms(b)
     if not ta or not tb:
         return False

@@ -115,7 +115,7 @@ def compose(evidence: Evidence, output: str, *, min_relevance: float, compare: b
     the one sentence that plainly answers, when the model declined; else "Not found"."""
     checked, dropped, near = _checked(evidence, output, min_relevance)
     shape = ((_compared(evidence, checked, min_relevance) if compare else None)
-             or (_answered(evidence, checked) if checked else None)
+             or (_answered(evidence, checked, min_relevance) if checked else None)
              or _near_miss(evidence, near or _near_sentence(evidence))
              or (_quoted_sentence(evidence) if not compare and not dropped else None)  # declined, did not err
              or _NOTHING)
@@ -145,11 +145,11 @@ def _checked(evidence: Evidence, output: str, min_relevance: float) -> tuple[lis
     return list(per_doc.values()), dropped, near
 
 
-def _answered(evidence: Evidence, checked: list[Verified]) -> Shape:
+def _answered(evidence: Evidence, checked: list[Verified], min_relevance: float) -> Shape:
     """The checked answer, and what the other retrieved articles give in its place (`rivals.py`):
     the same value cites them too; another value is an update (the articles carry different dates:
     the latest first) or a disagreement (same day or undated: both sides, none picked)."""
-    reading = read_others(evidence, checked[0])
+    reading = read_others(evidence, checked[0], min_relevance)
     sides = [[checked[0], *reading.supporters]]
     for other in [*checked[1:2], *reading.rivals]:
         side = next((s for s in sides if agree(s[0].answer, other.answer)), None)
@@ -194,7 +194,7 @@ def _compared(evidence: Evidence, checked: list[Verified], min_relevance: float)
         return None
     per_doc = {evidence.doc_of(v.passage): v for v in checked}
     if len(per_doc) >= 2:
-        return _answered(evidence, [per_doc[doc] for doc in articles if doc in per_doc])
+        return _answered(evidence, [per_doc[doc] for doc in articles if doc in per_doc], min_relevance)
     views = [per_doc.get(doc) or _own_words(evidence, doc, min_relevance) for doc in articles]
     return _side_by_side(evidence, views) if all(views) else None
 

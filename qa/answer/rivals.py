@@ -16,10 +16,10 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from qa.answer.agree import agree
+from qa.answer.agree import agree, amount, calendar_date
 from qa.answer.evidence import Evidence
-from qa.answer.kinds import fits
-from qa.answer.text import normalise, sentence_spans
+from qa.answer.kinds import AMOUNT, DATE, fits
+from qa.answer.text import normalise, relevance, sentence_spans
 from qa.answer.verify import Verified
 
 RIVAL_CONTEXT = 0.6  # share of the cited sentence's other words another article's sentence must repeat
@@ -35,30 +35,47 @@ class Reading:
     rivals: list[Verified] = field(default_factory=list)  # other articles giving another value
 
 
-def read_others(evidence: Evidence, answer: Verified) -> Reading:
-    """Each other article among the retrieved passages, read at the place of the checked answer."""
+def read_others(evidence: Evidence, answer: Verified, min_relevance: float) -> Reading:
+    """Each other article among the retrieved passages, read at the place of the checked answer.
+
+    A sentence of another on-topic article (its passage holds `min_relevance` of the question's
+    words) that states the same value and meets the pins supports the answer and
+    becomes one more sentence to align with (the articles may word the fact in two ways, and the
+    model may cite either); then each remaining article's sentences are aligned with every such
+    sentence, and the value found in the answer's place is that article's answer."""
     reading = Reading(answer)
     if answer.start < 0:
         return reading
-    cited = evidence.passages[answer.passage].node.get_content()[answer.start:answer.end]
+    sentences = {p: [(a, b, hit.node.get_content()[a:b]) for a, b in sentence_spans(hit.node.get_content())]
+                 for p, hit in enumerate(evidence.passages)}
+    templates = [evidence.passages[answer.passage].node.get_content()[answer.start:answer.end]]
     seen = {evidence.doc_of(answer.passage)}
-    for p, hit in enumerate(evidence.passages):
-        doc = evidence.doc_of(p)
-        if doc in seen:
+    for p in sentences:  # articles that state the answer themselves
+        if evidence.doc_of(p) in seen:
             continue
-        text = hit.node.get_content()
-        for start, end in sentence_spans(text):
-            value = value_in_place(cited, answer.answer, text[start:end])
-            if value is None or not evidence.check(p, text[start:end]).met:
+        if relevance(evidence.question, f"{evidence.passages[p].node.get_content()} {evidence.meta(p).get('title', '')}") \
+                < min_relevance:
+            continue
+        for start, end, text in sentences[p]:
+            if _states(text, answer.answer) and evidence.check(p, text).met:
+                reading.supporters.append(Verified(answer.answer, p, start, end))
+                templates.append(text)
+                seen.add(evidence.doc_of(p))
+                break
+    for p in sentences:  # the others, read where those sentences give the answer
+        if evidence.doc_of(p) in seen:
+            continue
+        for start, end, text in sentences[p]:
+            value = next(filter(None, (value_in_place(t, answer.answer, text) for t in templates)), None)
+            if value is None or not evidence.check(p, text).met:
                 continue
-            found = Verified(value, p, start, end)
             if agree(value, answer.answer):
-                reading.supporters.append(found)
+                reading.supporters.append(Verified(answer.answer, p, start, end))
             elif fits(evidence.question, value):
-                reading.rivals.append(found)
+                reading.rivals.append(Verified(value, p, start, end))
             else:
                 continue
-            seen.add(doc)
+            seen.add(evidence.doc_of(p))
             break
     return reading
 
@@ -69,7 +86,7 @@ def value_in_place(cited: str, answer: str, other: str) -> str | None:
     when the sentences are not the same or the answer is not written in `cited`."""
     a_tokens, b_tokens = _tokens(cited), _tokens(other)
     a_words, b_words = [normalise(t.group(0)) for t in a_tokens], [normalise(t.group(0)) for t in b_tokens]
-    span = _find(a_words, [normalise(t.group(0)) for t in _TOKEN.finditer(answer)])
+    span = _locate(cited, a_tokens, answer)
     if span is None:
         return None
     first, last = span  # the answer is a_words[first:last]
@@ -95,8 +112,21 @@ def _tokens(text: str) -> list[re.Match]:
     return list(_TOKEN.finditer(text))
 
 
-def _find(words: list[str], part: list[str]) -> tuple[int, int] | None:
+def _locate(text: str, tokens: list[re.Match], answer: str) -> tuple[int, int] | None:
+    """The tokens of `text` that give the answer: its words as written, else the date or amount of
+    the text that has the answer's value ("January 5, 2020" is written "5 January 2020")."""
+    words, part = [normalise(t.group(0)) for t in tokens], [normalise(t.group(0)) for t in _TOKEN.finditer(answer)]
     for i in range(len(words) - len(part) + 1):
         if part and words[i:i + len(part)] == part:
             return i, i + len(part)
+    pattern = DATE if calendar_date(answer) else AMOUNT if amount(answer) else None
+    for m in pattern.finditer(text) if pattern else ():
+        if agree(m.group(0), answer):
+            inside = [i for i, t in enumerate(tokens) if t.start() >= m.start() and t.end() <= m.end()]
+            if inside:
+                return inside[0], inside[-1] + 1
     return None
+
+
+def _states(sentence: str, answer: str) -> bool:
+    return _locate(sentence, _tokens(sentence), answer) is not None
