@@ -168,9 +168,12 @@ def test_comparison_questions_get_one_answer_line_per_article():
     evidence = _evidence(question, hits, per_article=True)
     assert evidence.articles() == ["tass", "other"] and "slot1" in grammar(evidence, per_article=True)
     answer = _ask(question, hits, "[Kiev regime] the Kiev regime\nNOT FOUND", compare=True)
-    assert answer.status == "answered" and [c.doc_id for c in answer.citations] == ["tass", "other"]
-    assert answer.answer.startswith("The article “tass”: the Kiev regime [1].")
-    assert "The article “other” says: “Rubio issued" in answer.answer
+    assert answer.status == "conflict" and [c.doc_id for c in answer.citations] == ["tass", "other"]
+    assert answer.answer.startswith("The articles differ. The article “tass”: the Kiev regime [1].")
+    assert "The article “other” says: “Rubio issued" in answer.answer  # what the other report says instead
+    same = _hits(tass, "Washington's threats were directed at the Kiev regime, the Axios report said.", doc_ids=["tass", "other"])
+    agreed = _ask(question, same, "[Kiev regime] the Kiev regime\nNOT FOUND", compare=True)
+    assert agreed.status == "answered" and agreed.answer == "The Kiev regime [1][2].", agreed.answer
     both = _ask(question, hits, "[Kiev regime] the Kiev regime\n[Rubio issued] Moscow", compare=True)
     assert both.status == "conflict" and both.answer.startswith("The articles differ.")
 

@@ -187,15 +187,31 @@ def _answered(evidence: Evidence, checked: list[Verified], min_relevance: float)
 
 
 def _compared(evidence: Evidence, checked: list[Verified], min_relevance: float) -> Shape | None:
-    """A comparison question: both articles' checked answers compared as values; an article without
-    one is shown by its own best sentence beside the other's answer, for the reader to compare."""
+    """A comparison question: both articles' checked answers compared as values. When only one
+    article's answer is checked, the other article is read for it (`rivals.py`); if it neither
+    states that value nor another in its place, its own best sentence is shown beside the answer
+    and the two are flagged as differing: what one report says the other does not. With no checked
+    answer, each article's own best sentence, side by side, for the reader to compare."""
     articles = evidence.articles()[:2]
     if len(articles) < 2:
         return None
     per_doc = {evidence.doc_of(v.passage): v for v in checked}
     if len(per_doc) >= 2:
         return _answered(evidence, [per_doc[doc] for doc in articles if doc in per_doc], min_relevance)
-    views = [per_doc.get(doc) or _own_words(evidence, doc, min_relevance) for doc in articles]
+    if per_doc:
+        (doc, answer), = per_doc.items()
+        other = next(d for d in articles if d != doc)
+        reading = read_others(evidence, answer, min_relevance)
+        if any(evidence.doc_of(v.passage) == other for v in [*reading.supporters, *reading.rivals]):
+            return _answered(evidence, [answer], min_relevance)
+        own = _own_words(evidence, other, min_relevance)
+        if own is None:
+            return None
+        shape = _side_by_side(evidence, [answer, own] if articles[0] == doc else [own, answer])
+        shape.status = "conflict"
+        shape.sentences.insert(0, Sentence("The articles differ.", [1, 2]))
+        return shape
+    views = [_own_words(evidence, doc, min_relevance) for doc in articles]
     return _side_by_side(evidence, views) if all(views) else None
 
 

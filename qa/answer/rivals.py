@@ -4,7 +4,8 @@ News repeats itself: wire copies, updates and rewrites carry the same sentence w
 place or name ("…at Raymond James Stadium in Tampa, Florida…" / "…in Glendale, Arizona…"; "the
 flood killed 12 people" / "killed 40 people"). So once an answer is checked, each other retrieved
 article's sentences are aligned word by word with the cited sentence; where one matches it around
-the answer (the words just before and after the answer agree, and RIVAL_CONTEXT of the rest), the
+the answer (the words just before and after the answer agree, and RIVAL_CONTEXT of each sentence's
+other content words, at least MIN_SHARED), the
 words it has in the answer's place are that article's answer. Its evidence must meet the question's
 pins and the value must be of the kind asked, as for the model's own answer. No verdict is asked
 of anyone: the two values are compared (`agree.py`). An article whose sentence has the same value
@@ -19,10 +20,11 @@ from difflib import SequenceMatcher
 from qa.answer.agree import agree, amount, calendar_date
 from qa.answer.evidence import Evidence
 from qa.answer.kinds import AMOUNT, DATE, fits
-from qa.answer.text import normalise, relevance, sentence_spans
+from qa.answer.text import STOPWORDS, normalise, relevance, sentence_spans
 from qa.answer.verify import Verified
 
-RIVAL_CONTEXT = 0.6  # share of the cited sentence's other words another article's sentence must repeat
+RIVAL_CONTEXT = 0.6  # share of the cited sentence's other content words another article's sentence must repeat
+MIN_SHARED = 2  # and at least this many (and as much of the other sentence's): "released on <date>" is not enough
 _TOKEN = re.compile(r"\w+(?:[.,'’]\w+)*|[^\w\s]")
 
 
@@ -82,7 +84,8 @@ def read_others(evidence: Evidence, answer: Verified, min_relevance: float) -> R
 
 def value_in_place(cited: str, answer: str, other: str) -> str | None:
     """The words `other` has where `cited` has `answer`, when `other` is the same sentence around
-    them: the words just before and after the answer match, and RIVAL_CONTEXT of the rest. None
+    them: the words just before and after the answer match, and RIVAL_CONTEXT of each sentence's other
+    content words (at least MIN_SHARED). None
     when the sentences are not the same or the answer is not written in `cited`."""
     a_tokens, b_tokens = _tokens(cited), _tokens(other)
     a_words, b_words = [normalise(t.group(0)) for t in a_tokens], [normalise(t.group(0)) for t in b_tokens]
@@ -95,15 +98,18 @@ def value_in_place(cited: str, answer: str, other: str) -> str | None:
     for block in matcher.get_matching_blocks():
         for k in range(block.size):
             to_other[block.a + k] = block.b + k
-    context = len(a_words) - (last - first)
-    kept = sum(1 for i in to_other if not first <= i < last)
-    if not context or kept / context < RIVAL_CONTEXT:
-        return None
     before = to_other.get(first - 1, -1) if first else -1
     after = to_other.get(last, len(b_words)) if last < len(a_words) else len(b_words)
     if (first and (first - 1) not in to_other) or (last < len(a_words) and last not in to_other) or after <= before + 1:
         return None
     if after - before - 1 > 2 * (last - first) + 4:  # not a value in the same place: a different clause
+        return None
+    # the same sentence around the value: most content words of each are the other's
+    mine = [i for i, w in enumerate(a_words) if not first <= i < last and _carries_meaning(w)]
+    theirs = [j for j, w in enumerate(b_words) if not before < j < after and _carries_meaning(w)]
+    shared = set(to_other.values())
+    kept = sum(1 for i in mine if i in to_other)
+    if kept < MIN_SHARED or kept / len(mine) < RIVAL_CONTEXT or sum(j in shared for j in theirs) / len(theirs) < RIVAL_CONTEXT:
         return None
     return other[b_tokens[before + 1].start():b_tokens[after - 1].end()]
 
@@ -126,6 +132,10 @@ def _locate(text: str, tokens: list[re.Match], answer: str) -> tuple[int, int] |
             if inside:
                 return inside[0], inside[-1] + 1
     return None
+
+
+def _carries_meaning(word: str) -> bool:
+    return word.isalnum() and word not in STOPWORDS
 
 
 def _states(sentence: str, answer: str) -> bool:

@@ -98,14 +98,14 @@ def verify(claim: Claim, evidence: Evidence, min_relevance: float) -> Verified |
     """The claim as shown to the reader, or why it does not stand."""
     question = evidence.question
     near = None
-    for passage, start, end, named in _candidates(claim, evidence):
+    for passage, start, end, named, shown in _candidates(claim, evidence):
         text = evidence.passages[passage].node.get_content()
         sentence = text[start:end]
         answer = as_written_in(question, claim.answer, sentence)
         if not supports(answer, question, sentence):
             continue
-        if not named and relevance(question, sentence) < min_relevance:
-            continue
+        if not named and relevance(question, text if shown else sentence) < min_relevance:
+            continue  # a sentence the model was not shown must itself be on topic
         check = evidence.check(passage, sentence)
         if not check.met:
             near = near or (Rejected(answer, "pins", Verified(answer, passage, start, end), check)
@@ -123,17 +123,18 @@ def verify(claim: Claim, evidence: Evidence, min_relevance: float) -> Verified |
 
 def _candidates(claim: Claim, evidence: Evidence):
     """Sentences that may state the claim: the named one, the other shown ones, then every
-    sentence of the passages (each once)."""
+    sentence of the passages (each once); with whether it is the named one and a shown one
+    (a shown sentence was chosen for the question already: its passage being on topic is enough)."""
     seen = set()
     named = evidence.line(claim.line)
     shown = ([named] if named else []) + [line for line in evidence.lines if line is not named]
     for line in shown:
         seen.add((line.passage, line.start, line.end))
-        yield line.passage, line.start, line.end, line is named
+        yield line.passage, line.start, line.end, line is named, True
     for passage, hit in enumerate(evidence.passages):
         for start, end in sentence_spans(hit.node.get_content()):
             if (passage, start, end) not in seen and not any(s[0] == passage and s[1] <= start < s[2] for s in seen):
-                yield passage, start, end, False
+                yield passage, start, end, False, False
 
 
 # Questions about an article itself (its date, outlet, headline), which its metadata can answer.
