@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     top_k: int = 3  # passages shown to the model
     candidates: int = 20  # per retriever before fusion
     min_relevance: float = 0.34  # share of the question's content words a passage must hold
+    evidence_lines: int = 5  # sentences shown to the model (each ~30 prompt tokens, ~0.5 s on 2 cores)
+    evidence_chars: int = 700  # and at most this many characters of them
 
     # --- limits and serving --------------------------------------------------------------
     max_question_chars: int = 1000

@@ -151,7 +151,8 @@ class Dateline:
             # answer (offered NOT FOUND the model refused both lines of most seed comparison questions;
             # verification does the refusing)
             passages = [hit for group in groups for hit in group]
-        evidence = select(asked, extract(asked), passages, per_article=bool(groups))
+        evidence = select(asked, extract(asked), passages, per_article=bool(groups),
+                          max_lines=self.settings.evidence_lines, max_chars=self.settings.evidence_chars)
         timings = {"retrieval_ms": round((time.perf_counter() - started) * 1000, 1)}
         extra = {"standalone_question": asked if asked != question else "", "model": self.llm_description(),
                  "retrieved": [{"chunk_id": p.node.node_id, "doc_id": p.node.metadata.get("doc_id"),

@@ -11,6 +11,7 @@ from qa.answer.kinds import kind_of
 from qa.answer.evidence import grammar, messages, select
 from qa.answer.followup import standalone
 from qa.answer.verify import Rejected, parse, supports, verify
+from qa.config import Settings
 from qa.errors import ModelMissingError
 from qa.models.packaged import PackagedModel, ensure_gguf, locate_parts
 
@@ -31,7 +32,9 @@ def _hits(*texts, doc_ids=None, dates=None):
 
 
 def _evidence(question, hits, per_article=False):
-    return select(question, extract(question), hits, per_article=per_article)
+    defaults = Settings()
+    return select(question, extract(question), hits, per_article=per_article,
+                  max_lines=defaults.evidence_lines, max_chars=defaults.evidence_chars)
 
 
 def _ask(question, hits, reply, compare=False):

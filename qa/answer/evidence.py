@@ -24,10 +24,9 @@ from qa.answer.kinds import evident_in
 from qa.answer.text import content_terms, sentence_spans
 from qa.ingest.readers import dateline_length
 
-# Evidence budget: enough for the answer and a neighbour, ~150-250 prompt tokens (a news sentence
-# is ~30 tokens), plus ~90 tokens of instructions that llama.cpp keeps cached between questions.
-MAX_LINES = 5
-MAX_CHARS = 700
+# The evidence budget (Settings.evidence_lines / evidence_chars, 5 sentences / 700 characters by
+# default) is enough for the answer and a neighbour, ~150-250 prompt tokens (a news sentence is ~30
+# tokens), plus ~90 tokens of instructions that llama.cpp keeps cached between questions.
 MAX_ANSWER_CHARS = 60  # the short answer; every written token is ~0.1 s
 _PRONOUN_START = re.compile(r"^[\"“]?(?:he|she|it|they|his|her|its|their|this|that|these|those|the (?:company|firm|"
                             r"group|minister|president|official|player|club|team|move|deal|agreement))\b", re.IGNORECASE)
@@ -76,8 +75,8 @@ PIN_BONUS = 0.3  # a sentence whose evidence meets every pin of a question that 
 KIND_BONUS = 0.2  # an on-topic sentence holding a value of the kind asked (a date for when…)
 
 
-def select(question: str, pins: Constraints, passages: list[NodeWithScore], *, per_article: bool = False,
-           max_lines: int = MAX_LINES, max_chars: int = MAX_CHARS) -> Evidence:
+def select(question: str, pins: Constraints, passages: list[NodeWithScore], *, max_lines: int, max_chars: int,
+           per_article: bool = False) -> Evidence:
     """The best sentences of the passages for this question, numbered in reading order.
 
     Chosen greedily: each pick is the sentence that adds most of the question's words not yet
