@@ -96,11 +96,12 @@ def token_f1(item: GoldItem, answer_text: str, refused: bool) -> float:
 _STOP = frozenset(
     """a an the and or but if of to in on at by for with from as into about over after before under
     between through during without within is are was were be been being am do does did has have had
-    will would shall should can could may might must it its this that these those there here he she
+    will would shall should can could might must it its this that these those there here he she
     they them his her their we our you your i me my who whom whose which what when where why how
     than then so such only also just very too more most much many some any each every
     all both either other another own same said says say according s t""".split()
-)  # "not", "no", "nor", "never" stay: "not Russia" differs from "Russia" by its negation
+)  # "not", "no", "nor", "never" stay: "not Russia" differs from "Russia" by its negation; "may" stays,
+# a month: "May 5, 2020" and "January 5, 2020" differ by it
 _WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
 
 
