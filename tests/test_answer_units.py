@@ -329,6 +329,16 @@ def test_a_sentence_about_something_else_is_no_rival():
     assert pinned.status == "answered", pinned.answer  # the other article's sentence is about 2019: no rival
 
 
+def test_a_sentence_too_short_to_compare_is_read_with_the_one_before_it():
+    trailer = "Bohemian Rhapsody: Final Trailer ... The film hits a handful of high notes about a beloved band."
+    hits = _hits(f"{trailer} Director: Bryan Singer.", f"{trailer} Director: Francis Ford Coppola.", doc_ids=["a", "b"])
+    answer = _ask('Who is the director of "Bohemian Rhapsody"?', hits, "[Director: Bryan] Bryan Singer")
+    assert answer.status == "conflict" and "Francis Ford Coppola [2]" in answer.answer, answer.answer
+    unrelated = _hits(f"{trailer} Director: Bryan Singer.", "Oscar night review. Director: Francis Ford Coppola.",
+                      doc_ids=["a", "b"])
+    assert _ask('Who is the director of "Bohemian Rhapsody"?', unrelated, "[Director: Bryan] Bryan Singer").status == "answered"
+
+
 def test_an_answer_cut_by_the_length_cap_loses_its_partial_last_word():
     from qa.answer.evidence import MAX_ANSWER_CHARS
 

@@ -41,16 +41,16 @@ def read_others(evidence: Evidence, answer: Verified, min_relevance: float) -> R
     """Each other article among the retrieved passages, read at the place of the checked answer.
 
     A sentence of another on-topic article (its passage holds `min_relevance` of the question's
-    words) that states the same value and meets the pins supports the answer and
-    becomes one more sentence to align with (the articles may word the fact in two ways, and the
-    model may cite either); then each remaining article's sentences are aligned with every such
-    sentence, and the value found in the answer's place is that article's answer."""
+    words) that states the same value and meets the pins supports the answer and becomes one more
+    sentence to align with (the articles may word the fact in two ways, and the model may cite
+    either); then each remaining article's sentences are aligned with every such sentence, and the
+    value found in the answer's place is that article's answer. A sentence too short to align on
+    its own ("Director: Bryan Singer.") is aligned with the sentence before it."""
     reading = Reading(answer)
     if answer.start < 0:
         return reading
-    sentences = {p: [(a, b, hit.node.get_content()[a:b]) for a, b in sentence_spans(hit.node.get_content())]
-                 for p, hit in enumerate(evidence.passages)}
-    templates = [evidence.passages[answer.passage].node.get_content()[answer.start:answer.end]]
+    sentences = {p: _sentences(hit.node.get_content()) for p, hit in enumerate(evidence.passages)}
+    templates = [next(s for s in sentences[answer.passage] if s[0] <= answer.start < s[1])]
     seen = {evidence.doc_of(answer.passage)}
     for p in sentences:  # articles that state the answer themselves
         if evidence.doc_of(p) in seen:
@@ -58,17 +58,17 @@ def read_others(evidence: Evidence, answer: Verified, min_relevance: float) -> R
         if relevance(evidence.question, f"{evidence.passages[p].node.get_content()} {evidence.meta(p).get('title', '')}") \
                 < min_relevance:
             continue
-        for start, end, text in sentences[p]:
-            if _states(text, answer.answer) and evidence.check(p, text).met:
-                reading.supporters.append(Verified(answer.answer, p, start, end))
-                templates.append(text)
+        for sentence in sentences[p]:
+            if _states(sentence[2], answer.answer) and evidence.check(p, sentence[2]).met:
+                reading.supporters.append(Verified(answer.answer, p, sentence[0], sentence[1]))
+                templates.append(sentence)
                 seen.add(evidence.doc_of(p))
                 break
     for p in sentences:  # the others, read where those sentences give the answer
         if evidence.doc_of(p) in seen:
             continue
-        for start, end, text in sentences[p]:
-            value = next(filter(None, (value_in_place(t, answer.answer, text) for t in templates)), None)
+        for start, end, text, window in sentences[p]:
+            value = next(filter(None, (_value_at(t, answer.answer, (start, end, text, window)) for t in templates)), None)
             if value is None or not evidence.check(p, text).met:
                 continue
             if agree(value, answer.answer):
@@ -82,11 +82,33 @@ def read_others(evidence: Evidence, answer: Verified, min_relevance: float) -> R
     return reading
 
 
+def _sentences(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, sentence, the sentence with the one before it) for each sentence of a passage."""
+    spans = sentence_spans(text)
+    return [(a, b, text[a:b], text[spans[i - 1][0] if i else a:b]) for i, (a, b) in enumerate(spans)]
+
+
+def _value_at(template: tuple, answer: str, other: tuple) -> str | None:
+    """What `other` (a sentence) gives where `template` gives the answer: sentence against sentence,
+    else each with the sentence before it (the value must still lie in `other`'s own sentence)."""
+    value = value_in_place(template[2], answer, other[2])
+    if value is None and template[3] != template[2] and other[3] != other[2]:
+        found = _in_place(template[3], answer, other[3])
+        if found and found[0] >= len(other[3]) - len(other[2]):
+            value = other[3][found[0]:found[1]]
+    return value
+
+
 def value_in_place(cited: str, answer: str, other: str) -> str | None:
     """The words `other` has where `cited` has `answer`, when `other` is the same sentence around
-    them: the words just before and after the answer match, and RIVAL_CONTEXT of each sentence's other
-    content words (at least MIN_SHARED). None
-    when the sentences are not the same or the answer is not written in `cited`."""
+    them: the words just before and after the answer match, and RIVAL_CONTEXT of each sentence's
+    other content words (at least MIN_SHARED). None when the sentences are not the same or the
+    answer is not written in `cited`."""
+    found = _in_place(cited, answer, other)
+    return other[found[0]:found[1]] if found else None
+
+
+def _in_place(cited: str, answer: str, other: str) -> tuple[int, int] | None:
     a_tokens, b_tokens = _tokens(cited), _tokens(other)
     a_words, b_words = [normalise(t.group(0)) for t in a_tokens], [normalise(t.group(0)) for t in b_tokens]
     span = _locate(cited, a_tokens, answer)
@@ -111,7 +133,7 @@ def value_in_place(cited: str, answer: str, other: str) -> str | None:
     kept = sum(1 for i in mine if i in to_other)
     if kept < MIN_SHARED or kept / len(mine) < RIVAL_CONTEXT or sum(j in shared for j in theirs) / len(theirs) < RIVAL_CONTEXT:
         return None
-    return other[b_tokens[before + 1].start():b_tokens[after - 1].end()]
+    return b_tokens[before + 1].start(), b_tokens[after - 1].end()
 
 
 def _tokens(text: str) -> list[re.Match]:
