@@ -278,7 +278,7 @@ def test_two_phrasings_of_one_answer_agree(a, b):
 
 @pytest.mark.parametrize("a, b", [("Tampa, Florida", "Glendale, Arizona"), ("$10.4 billion", "$12 billion"),
                                   ("December 1, 2017", "December 8, 2017"), ("Norway", "U.S."),
-                                  ("May 5, 2020", "January 5, 2020")])
+                                  ("May 5, 2020", "January 5, 2020"), ("Two European diplomats", "Three European diplomats")])
 def test_different_values_disagree(a, b):
     from qa.answer.agree import agree
 

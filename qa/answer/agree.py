@@ -11,7 +11,7 @@ import unicodedata
 
 from qa.answer.constraints import MONTHS
 from qa.answer.kinds import AMOUNT
-from qa.answer.text import content_terms
+from qa.answer.text import content_terms, numbers
 
 _SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "b": 1e9,
           "trillion": 1e12, "tn": 1e12}
@@ -35,7 +35,7 @@ def agree(a: str, b: str) -> bool:
         (va, ca), (vb, cb) = amount_a, amount_b
         return (ca == cb or not ca or not cb) and abs(va - vb) <= 0.01 * max(abs(va), abs(vb))
     ta, tb = _terms(a), _terms(b)
-    if not ta or not tb:
+    if not ta or not tb or (numbers(a) and numbers(b) and numbers(a) != numbers(b)):  # "two" / "three diplomats"
         return False
     return ta <= tb or tb <= ta or len(ta & tb) / min(len(ta), len(tb)) >= 0.5
 
