@@ -75,6 +75,7 @@ def run_eval(gold: str | Path, corpus: str | Path, *, limit: int | None = None, 
         # One system at a time, not interleaved: both share the one llama.cpp model, and a stock
         # prompt between two Dateline questions would evict the instruction prefix llama.cpp keeps
         # cached, adding ~7 s of prompt reading per question that no real user pays.
+        app.warm_up()  # as `qa serve` does at start: the first question does not pay for loading the model
         for name, ask in (("dateline", lambda item: ask_dateline(app, item)),
                           ("baseline", lambda item: ask_baseline(stock, item))):
             if name not in records:

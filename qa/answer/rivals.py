@@ -40,8 +40,8 @@ class Reading:
 def read_others(evidence: Evidence, answer: Verified, min_relevance: float) -> Reading:
     """Each other article among the retrieved passages, read at the place of the checked answer.
 
-    A sentence of another on-topic article (its passage holds `min_relevance` of the question's
-    words) that states the same value and meets the pins supports the answer and becomes one more
+    An on-topic sentence of another article (it holds `min_relevance` of the question's words, with
+    the sentence before it) that states the same value and meets the pins supports the answer and becomes one more
     sentence to align with (the articles may word the fact in two ways, and the model may cite
     either); then each remaining article's sentences are aligned with every such sentence, and the
     value found in the answer's place is that article's answer. A sentence too short to align on
@@ -55,11 +55,9 @@ def read_others(evidence: Evidence, answer: Verified, min_relevance: float) -> R
     for p in sentences:  # articles that state the answer themselves
         if evidence.doc_of(p) in seen:
             continue
-        if relevance(evidence.question, f"{evidence.passages[p].node.get_content()} {evidence.meta(p).get('title', '')}") \
-                < min_relevance:
-            continue
         for sentence in sentences[p]:
-            if _states(sentence[2], answer.answer) and evidence.check(p, sentence[2]).met:
+            if relevance(evidence.question, sentence[3]) >= min_relevance and _states(sentence[2], answer.answer) \
+                    and evidence.check(p, sentence[2]).met:
                 reading.supporters.append(Verified(answer.answer, p, sentence[0], sentence[1]))
                 templates.append(sentence)
                 seen.add(evidence.doc_of(p))
