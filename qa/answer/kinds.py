@@ -57,6 +57,17 @@ def kind_of(question: str) -> str:
     return "any"
 
 
+# Questions about an article itself (its date, outlet, headline), which its metadata can answer.
+_ABOUT_ARTICLE = re.compile(r"\b(?:dated|published|filed|outlet|news agency|headline|title|byline)\b"
+                            r"|\b(?:which|what) (?:agency|newspaper|site|portal)\b", re.IGNORECASE)
+
+
+def about_the_article(question: str) -> bool:
+    """Does the question ask about an article itself, which its metadata can answer? Otherwise
+    the metadata is no evidence: an article's date is not the date of the events it reports."""
+    return bool(_ABOUT_ARTICLE.search(question))
+
+
 def fits(question: str, answer: str) -> bool:
     """Is the answer of the kind the question asks for (and more than the question's own names)?"""
     kind = kind_of(question)

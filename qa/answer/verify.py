@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from qa.answer.constraints import Check
 from qa.answer.evidence import MAX_ANSWER_CHARS, Evidence, metadata_line
-from qa.answer.kinds import as_written_in, fits, shaped
+from qa.answer.kinds import about_the_article, as_written_in, fits, shaped
 from qa.answer.text import content_terms, normalise, numbers, relevance, sentence_spans
 
 SUPPORT_SHARE = 0.75  # share of the answer's new words its sentence must hold
@@ -135,17 +135,6 @@ def _candidates(claim: Claim, evidence: Evidence):
         for start, end in sentence_spans(hit.node.get_content()):
             if (passage, start, end) not in seen and not any(s[0] == passage and s[1] <= start < s[2] for s in seen):
                 yield passage, start, end, False, False
-
-
-# Questions about an article itself (its date, outlet, headline), which its metadata can answer.
-_ABOUT_ARTICLE = re.compile(r"\b(?:dated|published|filed|outlet|news agency|headline|title|byline)\b"
-                            r"|\b(?:which|what) (?:agency|newspaper|site|portal)\b", re.IGNORECASE)
-
-
-def about_the_article(question: str) -> bool:
-    """Does the question ask about an article itself, which its metadata can answer? Otherwise
-    the metadata is no evidence: an article's date is not the date of the events it reports."""
-    return bool(_ABOUT_ARTICLE.search(question))
 
 
 def from_label(claim: Claim, evidence: Evidence) -> Verified | None:
