@@ -235,3 +235,18 @@ def test_eval_takes_a_config_file_after_the_subcommand_too():
     assert args.config == "small.toml"
     args = build_parser().parse_args(["--config", "base.toml", "eval", "--gold", "g.jsonl", "--corpus", "c"])
     assert args.config == "base.toml"
+
+
+def test_a_conflict_counts_as_read_only_when_both_sides_are_among_the_passages_read():
+    from evals.metrics import reads_both_sides
+
+    assert reads_both_sides(HOST, [("a", "The final was played in York."), ("b", "It was held in New York.")])
+    assert not reads_both_sides(HOST, [("a", "The final was played in York."), ("c", "York hosted it again.")])
+    assert reads_both_sides(DEADLINE, [("a", "April 26")]) is None  # not a conflict item
+
+
+def test_a_date_side_differs_by_its_month():
+    may = parse_item({"id": "m", "question": "When did the awards take place?", "answer": "January 5 2020 vs May 5, 2020",
+                      "aliases": [], "evidence": [{"doc": "a"}], "type": "conflict"})
+    assert accurate(may, "The articles differ. January 5, 2020 [1]. May 5, 2020 [2].", False)
+    assert not accurate(may, "January 5, 2020 [1].", False)
