@@ -1,9 +1,11 @@
 """From the model's checked claims to what the reader sees: cited sentences, sources, flags.
 
-One answer per article at most. When two articles' checked answers differ, the answer says the
-articles differ and cites both. When nothing stands the reader gets a plain "Not found in the
-articles." — with the near miss named when the only supported answer is for another year or
-edition — and the closest passages as related reading.
+The checked answer, with what the other articles read give in its place (`rivals.py`): the same
+value cites them too; another value is a disagreement (both sides cited, none picked) or, between
+articles of different dates, an update (latest first). When nothing stands the reader gets a
+plain "Not found in the articles." — with the near miss named when the only supported answer is
+for another year or edition — and the closest passages as related reading. `compose` decides
+the shape of the answer (`Shape`); one function, `_answer`, builds what is returned.
 """
 from __future__ import annotations
 

@@ -3,8 +3,8 @@
 A claim (the model's short answer and the sentence it names: "April 26 [S3]") stands only when
 1. a sentence of the passages *states* it: the answer's new words (those not already in the
    question, at least SUPPORT_SHARE of them) and every number it gives are in that sentence —
-   the named one, or else another shown or retrieved sentence that is on topic (the small model
-   sometimes names a neighbour);
+   the named one, or else another shown sentence whose passage is on topic, or another retrieved
+   sentence that is itself on topic (the small model sometimes names a neighbour);
 2. that evidence — the sentence, with its passage and article title as context and its article's
    date — meets every pin of the question (year, quarter, edition, qualifiers, names:
    `constraints.py`); evidence that gives another year or edition instead is a *near miss*;
