@@ -5,6 +5,8 @@ day they disagree (both sides, both cited, no winner picked). One model call per
 other report's figure is read at the place of the checked answer (qa/answer/rivals.py)."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 pytestmark = pytest.mark.e2e
@@ -35,8 +37,8 @@ def _app(tmp_path_factory, models_cache, dates):
 def test_two_dated_reports_of_a_rising_toll_are_an_update_latest_first(tmp_path_factory, models_cache):
     answer = _app(tmp_path_factory, models_cache, ["2025-04-03", "2025-04-05"]).ask(QUESTION)
     assert answer.status == "answered", (answer.answer, answer.raw_output, answer.dropped)
-    assert answer.answer.startswith("As of 2025-04-05: 40 people ["), answer.answer
-    assert "Earlier, on 2025-04-03: 12 people [" in answer.answer, answer.answer
+    assert re.match(r"As of 2025-04-05: 40( people)? \[\d\]\. Earlier, on 2025-04-03: 12( people)? \[\d\]\.$", answer.answer), \
+        answer.answer
     quotes = {c.source: c.quote for c in answer.citations}
     assert "40 people" in quotes["Valley Post"] and "12 people" in quotes["Riverton Herald"], quotes
 
@@ -45,5 +47,6 @@ def test_two_same_day_reports_with_different_tolls_disagree(tmp_path_factory, mo
     answer = _app(tmp_path_factory, models_cache, ["2025-04-05", "2025-04-05"]).ask(QUESTION)
     assert answer.status == "conflict", (answer.answer, answer.raw_output, answer.dropped)
     assert answer.answer.startswith("The articles differ."), answer.answer
-    assert "Riverton Herald: 12 people [" in answer.answer and "Valley Post: 40 people [" in answer.answer, answer.answer
+    assert re.search(r"Riverton Herald: 12( people)? \[", answer.answer), answer.answer
+    assert re.search(r"Valley Post: 40( people)? \[", answer.answer), answer.answer
     assert answer.to_dict()["conflict"] is True  # what `qa ask --json` and the page read
