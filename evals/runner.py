@@ -169,7 +169,8 @@ def ask_dateline(app, item: GoldItem) -> dict:
     record.update(score(item, status=record["status"], answer=record["answer"], chunks=chunks,
                         sentences=answer.get("sentences"), citations=answer.get("citations", [])))
     read = [texts[r["chunk_id"]] for r in answer.get("retrieved", []) if r.get("chunk_id") in texts]
-    record["both_sides_read"] = reads_both_sides(item, read)  # of the passages the model saw
+    record["both_sides_read"] = reads_both_sides(item, read)  # of the passages retrieved for the answer (read
+    # for the model's sentences and for other articles' values), as far as the top-10 list holds them
     return record
 
 

@@ -268,7 +268,7 @@ def test_retrieval_ranks_passages_holding_the_pins_first():
 
 @pytest.mark.parametrize("a, b", [("Pogačar", "Tadej Pogacar"), ("Nov. 12, 2020", "November 12, 2020"),
                                   ("$6.04 billion", "6,036 million dollars"), ("U.S.", "the United States"),
-                                  ("12 November", "November 12, 2020"),
+                                  ("12 November", "November 12, 2020"), ("June 2020", "June 6, 2020"),
                                   ("5 January 2020", "January 5, 2020")])
 def test_two_phrasings_of_one_answer_agree(a, b):
     from qa.answer.agree import agree
@@ -337,6 +337,29 @@ def test_a_sentence_too_short_to_compare_is_read_with_the_one_before_it():
     unrelated = _hits(f"{trailer} Director: Bryan Singer.", "Oscar night review. Director: Francis Ford Coppola.",
                       doc_ids=["a", "b"])
     assert _ask('Who is the director of "Bohemian Rhapsody"?', unrelated, "[Director: Bryan] Bryan Singer").status == "answered"
+
+
+def test_no_disagreement_is_read_where_the_place_of_the_answer_is_unsure():
+    from qa.answer.rivals import value_in_place
+
+    twice = "Officials said 12 people died and 12 were injured in the town."
+    assert value_in_place(twice, "12", "Officials said 40 people died and 12 were injured in the town.") is None
+    game = "The game was played on February 7, 2021, at Raymond James Stadium in Tampa, the home of the Buccaneers."
+    other_form = game.replace("February 7, 2021", "Sunday")
+    answer = _ask("When was the Super Bowl 2021 played?", _hits(game, other_form, doc_ids=["a", "b"]), "[Raymond James] February 7, 2021")
+    assert answer.status == "answered", answer.answer  # "Sunday" is not compared with a calendar date
+    stray = _hits("The flood killed 12 people in Riverton.", "The flood reached Riverton on March 12, killing 40 people.",
+                  doc_ids=["a", "b"])
+    counted = _ask("How many people did the flood in Riverton kill?", stray, "[killed 12] 12")
+    assert counted.answer == "12 [1].", counted.answer  # a bare number elsewhere in a sentence is no support
+
+
+def test_a_comparison_cites_each_article_once():
+    question = "How many people died in the floods, according to the reports?"
+    hits = _hits("Officials said 12 people died in the floods by Thursday.", "Officials said 40 people died in the floods by Saturday.",
+                 doc_ids=["early", "late"])
+    answer = _ask(question, hits, "[12 people] 12 people\n[40 people] 40 people", compare=True)
+    assert answer.status == "conflict" and [c.doc_id for c in answer.citations] == ["early", "late"], answer.answer
 
 
 def test_an_answer_cut_by_the_length_cap_loses_its_partial_last_word():

@@ -22,6 +22,7 @@ _CURRENCY = {"$": "usd", "us$": "usd", "dollar": "usd", "dollars": "usd", "usd":
 _ALIASES = {"united states": "us", "u s": "us", "usa": "us", "america": "us", "united kingdom": "uk", "u k": "uk",
             "britain": "uk", "great britain": "uk", "european union": "eu", "e u": "eu"}
 _DAY_MONTH_YEAR = re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]+)\.?,?\s*(\d{4})?")
+_MONTH_YEAR = re.compile(r"([a-z]+)\.?,?\s+(\d{4})\b")
 _MONTH_DAY_YEAR = re.compile(r"([a-z]+)\.?\s+(\d{1,2})(?!\d)(?:st|nd|rd|th)?,?\s*(\d{4})?")
 
 
@@ -60,12 +61,12 @@ def amount(text: str) -> tuple[float, str] | None:
 def calendar_date(text: str) -> tuple[int, int, int] | None:
     """(year or 0, month, day or 0) of the first date in the text."""
     low = unicodedata.normalize("NFKC", text).lower()
-    for pattern, order in ((_MONTH_DAY_YEAR, "mdy"), (_DAY_MONTH_YEAR, "dmy")):
+    for pattern, order in ((_MONTH_DAY_YEAR, "mdy"), (_DAY_MONTH_YEAR, "dmy"), (_MONTH_YEAR, "my")):
         for m in pattern.finditer(low):
             parts = dict(zip(order, m.groups()))
             month = MONTHS.get(parts["m"].rstrip("."))
             if month:
-                return int(parts["y"] or 0), month, int(parts["d"] or 0)
+                return int(parts.get("y") or 0), month, int(parts.get("d") or 0)
     return None
 
 

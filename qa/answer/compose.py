@@ -92,7 +92,7 @@ def source_of(n: int, hit: NodeWithScore, span: tuple[int, int] = (-1, -1)) -> S
 def not_found(question: str, passages: list[NodeWithScore], **extra) -> Answer:
     """The plain refusal, with the closest passages as related reading (also used when no passage is
     on topic and the model is not asked)."""
-    return _answer(question, passages, _NOTHING, **extra)
+    return _answer(question, passages, _nothing(), **extra)
 
 
 @dataclass
@@ -106,7 +106,8 @@ class Shape:
     near_miss: dict | None = None
 
 
-_NOTHING = Shape("not_found", [Sentence(NOT_FOUND, [])])
+def _nothing() -> Shape:
+    return Shape("not_found", [Sentence(NOT_FOUND, [])])
 
 
 def compose(evidence: Evidence, output: str, *, min_relevance: float, compare: bool = False, **extra) -> Answer:
@@ -120,7 +121,7 @@ def compose(evidence: Evidence, output: str, *, min_relevance: float, compare: b
              or (_answered(evidence, checked, min_relevance) if checked else None)
              or _near_miss(evidence, near or _near_sentence(evidence))
              or (_quoted_sentence(evidence) if not compare and not dropped else None)  # declined, did not err
-             or _NOTHING)
+             or _nothing())
     return _answer(evidence.question, evidence.passages, shape, dropped=dropped, raw_output=output, **extra)
 
 
@@ -151,7 +152,7 @@ def _answered(evidence: Evidence, checked: list[Verified], min_relevance: float)
     """The checked answer, and what the other retrieved articles give in its place (`rivals.py`):
     the same value cites them too; another value is an update (the articles carry different dates:
     the latest first) or a disagreement (same day or undated: both sides, none picked)."""
-    reading = read_others(evidence, checked[0], min_relevance)
+    reading = read_others(evidence, checked[0], min_relevance, frozenset(evidence.doc_of(v.passage) for v in checked))
     sides = [[checked[0], *reading.supporters]]
     for other in [*checked[1:2], *reading.rivals]:
         side = next((s for s in sides if agree(s[0].answer, other.answer)), None)

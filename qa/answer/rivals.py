@@ -19,7 +19,7 @@ from difflib import SequenceMatcher
 
 from qa.answer.agree import agree, amount, calendar_date
 from qa.answer.evidence import Evidence
-from qa.answer.kinds import AMOUNT, DATE, fits
+from qa.answer.kinds import DATE, fits
 from qa.answer.text import STOPWORDS, normalise, relevance, sentence_spans
 from qa.answer.verify import Verified
 
@@ -37,7 +37,7 @@ class Reading:
     rivals: list[Verified] = field(default_factory=list)  # other articles giving another value
 
 
-def read_others(evidence: Evidence, answer: Verified, min_relevance: float) -> Reading:
+def read_others(evidence: Evidence, answer: Verified, min_relevance: float, answered: frozenset[str] = frozenset()) -> Reading:
     """Each other article among the retrieved passages, read at the place of the checked answer.
 
     An on-topic sentence of another article (it holds `min_relevance` of the question's words, with
@@ -45,19 +45,20 @@ def read_others(evidence: Evidence, answer: Verified, min_relevance: float) -> R
     sentence to align with (the articles may word the fact in two ways, and the model may cite
     either); then each remaining article's sentences are aligned with every such sentence, and the
     value found in the answer's place is that article's answer. A sentence too short to align on
-    its own ("Director: Bryan Singer.") is aligned with the sentence before it."""
+    its own ("Director: Bryan Singer.") is tried again with the sentence before it, on both sides.
+    Articles in `answered` (their answer is checked already) are not read."""
     reading = Reading(answer)
     if answer.start < 0:
         return reading
     sentences = {p: _sentences(hit.node.get_content()) for p, hit in enumerate(evidence.passages)}
     templates = [next(s for s in sentences[answer.passage] if s[0] <= answer.start < s[1])]
-    seen = {evidence.doc_of(answer.passage)}
+    seen = {evidence.doc_of(answer.passage), *answered}
     for p in sentences:  # articles that state the answer themselves
         if evidence.doc_of(p) in seen:
             continue
         for sentence in sentences[p]:
             if relevance(evidence.question, sentence[3]) >= min_relevance and _states(sentence[2], answer.answer) \
-                    and evidence.check(p, sentence[2]).met:
+                    and not _bare_number(answer.answer) and evidence.check(p, sentence[2]).met:
                 reading.supporters.append(Verified(answer.answer, p, sentence[0], sentence[1]))
                 templates.append(sentence)
                 seen.add(evidence.doc_of(p))
@@ -71,7 +72,7 @@ def read_others(evidence: Evidence, answer: Verified, min_relevance: float) -> R
                 continue
             if agree(value, answer.answer):
                 reading.supporters.append(Verified(answer.answer, p, start, end))
-            elif fits(evidence.question, value):
+            elif fits(evidence.question, value) and _same_form(value, answer.answer):
                 reading.rivals.append(Verified(value, p, start, end))
             else:
                 continue
@@ -139,23 +140,39 @@ def _tokens(text: str) -> list[re.Match]:
 
 
 def _locate(text: str, tokens: list[re.Match], answer: str) -> tuple[int, int] | None:
-    """The tokens of `text` that give the answer: its words as written, else the date or amount of
-    the text that has the answer's value ("January 5, 2020" is written "5 January 2020")."""
+    """The tokens of `text` that give the answer, when it gives it once: its words as written, else
+    the one date of the text that has the answer's value ("January 5, 2020" is written "5 January 2020")."""
     words, part = [normalise(t.group(0)) for t in tokens], [normalise(t.group(0)) for t in _TOKEN.finditer(answer)]
-    for i in range(len(words) - len(part) + 1):
-        if part and words[i:i + len(part)] == part:
-            return i, i + len(part)
-    pattern = DATE if calendar_date(answer) else AMOUNT if amount(answer) else None
-    for m in pattern.finditer(text) if pattern else ():
-        if agree(m.group(0), answer):
-            inside = [i for i, t in enumerate(tokens) if t.start() >= m.start() and t.end() <= m.end()]
-            if inside:
-                return inside[0], inside[-1] + 1
-    return None
+    places = [i for i in range(len(words) - len(part) + 1) if part and words[i:i + len(part)] == part]
+    if len(places) > 1:  # "12 people died and 12 were injured": which 12 is the answer is not known
+        return None
+    if places:
+        return places[0], places[0] + len(part)
+    found = [m for m in DATE.finditer(text) if calendar_date(answer) and agree(m.group(0), answer)]
+    if len(found) != 1:
+        return None
+    inside = [i for i, t in enumerate(tokens) if t.start() >= found[0].start() and t.end() <= found[0].end()]
+    return (inside[0], inside[-1] + 1) if inside else None
 
 
 def _carries_meaning(word: str) -> bool:
     return word.isalnum() and word not in STOPWORDS
+
+
+def _bare_number(answer: str) -> bool:
+    """"12", "40": found in any sentence with a date or a count in it, so no evidence of agreement."""
+    return not re.search(r"[^\W\d]", answer)
+
+
+def _same_form(value: str, answer: str) -> bool:
+    """A rival is compared only in the answer's own form: a calendar date with a calendar date, an
+    amount with an amount ("Sunday" or "2021-02-07" is not compared with "February 7, 2021", nor "a
+    dozen" with "12 people": agree cannot tell them apart)."""
+    if calendar_date(answer):
+        return bool(calendar_date(value))
+    if amount(answer):
+        return bool(amount(value))
+    return True
 
 
 def _states(sentence: str, answer: str) -> bool:
