@@ -17,7 +17,7 @@ from qa.answer.agree import agree
 from qa.answer.dates import resolve
 from qa.answer.evidence import Evidence
 from qa.answer.kinds import evident_in, kind_of
-from qa.answer.rivals import read_others
+from qa.answer.rivals import Reading, read_others
 from qa.answer.text import content_terms, relevance
 from qa.answer.verify import Rejected, Verified, parse, verify
 
@@ -118,7 +118,7 @@ def compose(evidence: Evidence, output: str, *, min_relevance: float, compare: b
     the one sentence that plainly answers, when the model declined; else "Not found"."""
     checked, dropped, near = _checked(evidence, output, min_relevance)
     shape = ((_compared(evidence, checked, min_relevance) if compare else None)
-             or (_answered(evidence, checked, min_relevance) if checked else None)
+             or (_answered(evidence, checked, _reading(evidence, checked, min_relevance)) if checked else None)
              or _near_miss(evidence, near or _near_sentence(evidence))
              or (_quoted_sentence(evidence) if not compare and not dropped else None)  # declined, did not err
              or _nothing())
@@ -148,11 +148,16 @@ def _checked(evidence: Evidence, output: str, min_relevance: float) -> tuple[lis
     return list(per_doc.values()), dropped, near
 
 
-def _answered(evidence: Evidence, checked: list[Verified], min_relevance: float) -> Shape:
-    """The checked answer, and what the other retrieved articles give in its place (`rivals.py`):
+def _reading(evidence: Evidence, checked: list[Verified], min_relevance: float) -> Reading:
+    """What the other articles give in the place of the first checked answer (`rivals.py`); the
+    articles of the other checked answers are not read again."""
+    return read_others(evidence, checked[0], min_relevance, frozenset(evidence.doc_of(v.passage) for v in checked))
+
+
+def _answered(evidence: Evidence, checked: list[Verified], reading: Reading) -> Shape:
+    """The checked answer, and what the other retrieved articles give in its place (`reading`):
     the same value cites them too; another value is an update (the articles carry different dates:
     the latest first) or a disagreement (same day or undated: both sides, none picked)."""
-    reading = read_others(evidence, checked[0], min_relevance, frozenset(evidence.doc_of(v.passage) for v in checked))
     sides = [[checked[0], *reading.supporters]]
     for other in [*checked[1:2], *reading.rivals]:
         side = next((s for s in sides if agree(s[0].answer, other.answer)), None)
@@ -200,13 +205,14 @@ def _compared(evidence: Evidence, checked: list[Verified], min_relevance: float)
         return None
     per_doc = {evidence.doc_of(v.passage): v for v in checked}
     if len(per_doc) >= 2:
-        return _answered(evidence, [per_doc[doc] for doc in articles if doc in per_doc], min_relevance)
+        both = [per_doc[doc] for doc in articles if doc in per_doc]
+        return _answered(evidence, both, _reading(evidence, both, min_relevance))
     if per_doc:
         (doc, answer), = per_doc.items()
         other = next(d for d in articles if d != doc)
-        reading = read_others(evidence, answer, min_relevance)
+        reading = _reading(evidence, [answer], min_relevance)
         if any(evidence.doc_of(v.passage) == other for v in [*reading.supporters, *reading.rivals]):
-            return _answered(evidence, [answer], min_relevance)
+            return _answered(evidence, [answer], reading)
         own = _own_words(evidence, other, min_relevance)
         if own is None:
             return None

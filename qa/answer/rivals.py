@@ -53,12 +53,12 @@ def read_others(evidence: Evidence, answer: Verified, min_relevance: float, answ
     sentences = {p: _sentences(hit.node.get_content()) for p, hit in enumerate(evidence.passages)}
     templates = [next(s for s in sentences[answer.passage] if s[0] <= answer.start < s[1])]
     seen = {evidence.doc_of(answer.passage), *answered}
-    for p in sentences:  # articles that state the answer themselves
+    for p in sentences if not _bare_number(answer.answer) else ():  # articles that state the answer themselves
         if evidence.doc_of(p) in seen:
             continue
         for sentence in sentences[p]:
             if relevance(evidence.question, sentence[3]) >= min_relevance and _states(sentence[2], answer.answer) \
-                    and not _bare_number(answer.answer) and evidence.check(p, sentence[2]).met:
+                    and evidence.check(p, sentence[2]).met:
                 reading.supporters.append(Verified(answer.answer, p, sentence[0], sentence[1]))
                 templates.append(sentence)
                 seen.add(evidence.doc_of(p))
@@ -148,7 +148,7 @@ def _locate(text: str, tokens: list[re.Match], answer: str) -> tuple[int, int] |
         return None
     if places:
         return places[0], places[0] + len(part)
-    found = [m for m in DATE.finditer(text) if calendar_date(answer) and agree(m.group(0), answer)]
+    found = [m for m in DATE.finditer(text) if agree(m.group(0), answer)] if calendar_date(answer) else []
     if len(found) != 1:
         return None
     inside = [i for i, t in enumerate(tokens) if t.start() >= found[0].start() and t.end() <= found[0].end()]
