@@ -297,6 +297,26 @@ def test_two_dated_articles_with_a_changed_figure_are_an_update_latest_first():
     assert conflict.status == "conflict" and conflict.answer.startswith("The articles differ.")
 
 
+def test_a_later_article_disagreeing_on_a_settled_event_is_a_disagreement_not_an_update():
+    question = "Where was the Super Bowl 2021 played?"
+    hits = _hits("Super Bowl LV in 2021 was played in Tampa, Florida, at Raymond James Stadium.",
+                 "Super Bowl LV in 2021 was played in Glendale, Arizona, at Raymond James Stadium.",
+                 doc_ids=["a", "b"], dates=["2021-02-08", "2022-01-10"])
+    answer = _ask(question, hits, "[Tampa] Tampa, Florida")
+    assert answer.status == "conflict", answer.answer  # who/where/when of a pinned year does not change
+
+
+def test_a_day_without_its_year_is_made_whole():
+    question = "When was the game released in Japan?"
+    hits = _hits("The game was released in Japan on April 29.", "The game was published in Japan on April 29, 2015.",
+                 doc_ids=["short", "whole"], dates=["2015-06-16", ""])
+    assert _ask(question, hits, "[released in Japan] April 29").answer == "April 29, 2015 [1][2]."  # as the other article writes it
+    alone = _hits("The game was released in Japan on April 29.", dates=["2015-06-16"])
+    assert _ask(question, alone, "[released in Japan] April 29").answer == "April 29 (2015) [1]."  # the article's year
+    january = _hits("The game was released in Japan on December 30.", dates=["2016-01-05"])
+    assert _ask(question, january, "[released in Japan] December 30").answer == "December 30 (2015) [1]."
+
+
 def test_another_article_giving_another_value_in_the_same_sentence_is_a_disagreement_without_a_second_call():
     true = "The game was played on February 7, 2021, at Raymond James Stadium in Tampa, Florida, the home of the Buccaneers."
     fake = true.replace("Tampa, Florida", "Glendale, Arizona")

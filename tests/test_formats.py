@@ -209,8 +209,21 @@ def test_same_file_name_in_two_folders_keeps_both(make_app, tmp_path):
     ("Washington, Sept. 9 (AFP) - Talks", "AFP", "", 28),
     ("Apple Inc (AAPL) rose 3% on Monday", "", "", 0),
     ("The minister said (Reuters) that", "", "", 0),
+    ("Jun 16, 2015 ... Xenoblade Chronicles X was released", "", "2015-06-16", 17),  # a web snippet's date stamp
+    ("16 June 2015 - The panel", "", "2015-06-16", 15),
+    ("May 5, 2020 was the day", "", "", 0),  # a date in the sentence, not set off: no stamp
+    ("3 days ago ... Athens", "", "", 0),
 ])
 def test_datelines(text, source, date, length):
     dateline = parse_dateline(text)
     assert (dateline.source, dateline.date, dateline.end) == (source, date, length)
     assert dateline_length(text) == length
+
+
+def test_a_web_snippets_date_stamp_dates_the_article_and_is_no_sentence(tmp_path):
+    path = tmp_path / "snippet.txt"
+    path.write_text("Jun 16, 2015 ... Xenoblade Chronicles X was released in Japan on April 29. The panel of "
+                    "four reviewers at Famitsu ...", encoding="utf-8")
+    article = only(path)
+    assert article.date == "2015-06-16"
+    assert dateline_length(article.text) == len("Jun 16, 2015 ... ")

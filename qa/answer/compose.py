@@ -14,9 +14,9 @@ from dataclasses import asdict, dataclass, field
 from llama_index.core.schema import NodeWithScore
 
 from qa.answer.agree import agree
-from qa.answer.dates import resolve
+from qa.answer.dates import resolve, year_of
 from qa.answer.evidence import Evidence
-from qa.answer.kinds import evident_in, kind_of
+from qa.answer.kinds import evident_in, kind_of, whole_date
 from qa.answer.rivals import Reading, read_others
 from qa.answer.text import content_terms, relevance
 from qa.answer.verify import Rejected, Verified, parse, verify
@@ -173,12 +173,12 @@ def _answered(evidence: Evidence, checked: list[Verified], reading: Reading) -> 
     citations = [src for side in sources for src in side]
     question, shape = evidence.question, Shape("answered", [], citations)
     if len(sides) == 1:
-        text, shape.dates = _with_dates(sides[0][0].answer, question, sources[0][0])
+        text, shape.dates = _with_dates(_with_year(sides[0][0].answer, question, sources[0]), question, sources[0][0])
         shape.sentences.append(Sentence(f"{text[0].upper()}{text[1:]} {_marks(sources[0])}.", _numbers(sources[0])))
         return shape
     pairs = list(zip([side[0] for side in sides[:2]], sources))
     dated = [srcs[0].date for _, srcs in pairs]
-    if all(dated) and dated[0] != dated[1]:  # an update: the latest first, then what it replaced
+    if all(dated) and dated[0] != dated[1] and _may_change(evidence):  # an update: the latest first
         leads = ("As of {date}: {text} {marks}.", "Earlier, on {date}: {text} {marks}.")
         pairs.sort(key=lambda pair: pair[1][0].date, reverse=True)
     else:
@@ -186,12 +186,23 @@ def _answered(evidence: Evidence, checked: list[Verified], reading: Reading) -> 
         shape.sentences.append(Sentence("The articles differ.", [src.n for src in citations]))
         leads = ("{label}: {text} {marks}.",) * 2
     for (v, srcs), lead in zip(pairs, leads):
-        text, found = _with_dates(v.answer, question, srcs[0])
+        text, found = _with_dates(_with_year(v.answer, question, srcs), question, srcs[0])
         shape.dates += found
         label = _label(srcs[0]) if len(srcs) == 1 else f"{len(srcs)} articles"
         shape.sentences.append(Sentence(lead.format(date=srcs[0].date, text=text, marks=_marks(srcs), label=label),
                                         _numbers(srcs)))
     return shape
+
+
+def _may_change(evidence: Evidence) -> bool:
+    """Can a later article's different value be an update rather than a disagreement? A figure
+    (a toll, a price, a count) moves over time, and so does anything asked of no set year or
+    edition ("Who leads the party?"); who won, where or when for a pinned year or edition is
+    settled ("Who won the 2018 World Cup?"): a later article saying otherwise disagrees."""
+    return kind_of(evidence.question) in ("count", "amount") or not evidence.pins.of(*SETTLED_BY)
+
+
+SETTLED_BY = ("year", "quarter", "half", "date", "ordinal")  # pins that set which event is asked
 
 
 def _compared(evidence: Evidence, checked: list[Verified], min_relevance: float) -> Shape | None:
@@ -319,3 +330,15 @@ def _with_dates(text: str, question: str, src: Source) -> tuple[str, list[dict]]
         in_answer = resolve(text, src.date) or found
         text = f"{text} ({in_answer[0].human()})"
     return text, dates
+
+
+def _with_year(answer: str, question: str, sources: list[Source]) -> str:
+    """A when-answer given without its year ("April 29") made whole: as another cited sentence
+    writes it ("April 29, 2015"), else with the year its article's date gives it ("April 29 (2015)")."""
+    if kind_of(question) != "date":
+        return answer
+    for src in sources:
+        if (whole := whole_date(answer, src.quote)) != answer:
+            return whole
+    year = next((y for src in sources if (y := year_of(answer, src.date))), None)
+    return f"{answer} ({year})" if year else answer

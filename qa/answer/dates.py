@@ -54,3 +54,32 @@ def resolve(text: str, article_date: str) -> list[ResolvedDate]:
                 when = anchor - timedelta(days=back)
         found.append(ResolvedDate(m.group(0), when.isoformat(), m.start(), m.end()))
     return found
+
+
+_DAY_OF_MONTH = re.compile(r"^(?:(?P<m1>[a-z]{3,9})\.? (?P<d1>\d{1,2})(?:st|nd|rd|th)?|(?P<d2>\d{1,2})(?:st|nd|rd|th)? "
+                           r"(?:of )?(?P<m2>[a-z]{3,9}))$", re.IGNORECASE)
+
+
+def year_of(day: str, article_date: str) -> int | None:
+    """The year of a day given without one ("April 29", "29 April"), read against the article's ISO
+    date: the year that puts that day nearest the article's date (a June story's "April 29" is this
+    year's, a January story's "December 30" last year's). None when `day` is not such a day."""
+    from qa.answer.constraints import MONTHS
+
+    m = _DAY_OF_MONTH.match(day.strip())
+    try:
+        anchor = date.fromisoformat(article_date)
+    except ValueError:
+        return None
+    month = MONTHS.get(((m["m1"] or m["m2"]) if m else "").lower())
+    if not month:
+        return None
+    best = None
+    for year in (anchor.year - 1, anchor.year, anchor.year + 1):
+        try:
+            gap = abs((date(year, month, int(m["d1"] or m["d2"])) - anchor).days)
+        except ValueError:  # no such day that year
+            continue
+        if best is None or gap < best[0]:
+            best = (gap, year)
+    return best[1] if best else None

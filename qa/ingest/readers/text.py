@@ -24,6 +24,9 @@ _DATELINE = re.compile(
     (?:/(?P<slash>[A-Z][^/\n]{{0,29}})/|\((?P<paren>[A-Z][^)\n]{{0,29}})\))[ \t]*[.:\-–—]*[ \t]*""",
     re.X,
 )
+# A full calendar date alone before the text, set off by an ellipsis, a dash or a line break.
+_STAMP = re.compile(r"\A[ \t]*(?P<date>(?:[A-Z][a-z]{2,8}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4})|(?:\d{1,2} [A-Z][a-z]{2,8},? \d{4}))"
+                    r"[ \t]*(?:\.\.\.|…|[-–—:]|\n)[ \t]*")
 
 
 def decode(data: bytes) -> str:
@@ -81,7 +84,10 @@ def read_markdown(text: str, origin: Origin) -> Iterator[Article | ReadFailure]:
 
 def read_txt(text: str, origin: Origin, meta: dict[str, str] | None = None) -> Iterator[Article | ReadFailure]:
     """Plain text, also the body of Markdown and PDF: an optional `date YYYY-MM-DD` token, a title
-    line, a wire dateline, the body; `meta` (front matter, PDF metadata) wins."""
+    line, a wire dateline or a date stamp, the body; `meta` (front matter, PDF metadata) wins.
+    Without a title line the title is the first sentence, after a wire dateline but with a date
+    stamp left on ("Jun 16, 2015 ..."): titles are embedded with the text, and taking the stamp off
+    (the title then repeating the first sentence) cost the RGB tuning half hit@1 0.60 -> 0.48."""
     meta = dict(meta or {})
     token = DATE_TOKEN.match(text)
     token_date = iso_date(token.group(1)) if token else ""
@@ -93,7 +99,7 @@ def read_txt(text: str, origin: Origin, meta: dict[str, str] | None = None) -> I
     has_title_line = bool(rest.strip()) and len(first.strip()) <= 120 and not parse_dateline(first).end
     body = rest.strip() if has_title_line else text
     dateline = parse_dateline(body)
-    title = meta.pop("title", "") or (first.strip() if has_title_line else first_sentence(body[dateline.end:]))
+    title = meta.pop("title", "") or (first.strip() if has_title_line else first_sentence(body[dateline.end if dateline.source else 0:]))
     source = meta.pop("source", "") or dateline.source
     date = iso_date(meta.pop("date", "")) or token_date or dateline.date
     yield origin.article(text, title, source, date, meta)
@@ -107,7 +113,13 @@ class Dateline(NamedTuple):
 
 def parse_dateline(text: str, with_date: bool = True) -> Dateline:
     """The wire dateline opening `text`: an upper-case place, or any place followed by a date
-    ("Apple Inc (AAPL) rose" is none)."""
+    ("Apple Inc (AAPL) rose" is none); or a date stamp, as search results and web snippets open
+    ("Jun 16, 2015 ... Xenoblade Chronicles X was released…")."""
+    stamp = _STAMP.match(text)
+    if stamp and not with_date:  # its length only (the answer path, per question): no date parsing
+        return Dateline(end=stamp.end())
+    if stamp and (date := iso_date(stamp["date"])):
+        return Dateline(date=date, end=stamp.end())
     m = _DATELINE.match(text)
     if not m:
         return Dateline()
