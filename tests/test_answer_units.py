@@ -374,6 +374,17 @@ def test_no_disagreement_is_read_where_the_place_of_the_answer_is_unsure():
     assert counted.answer == "12 [1].", counted.answer  # a bare number elsewhere in a sentence is no support
 
 
+def test_a_report_without_a_checked_answer_is_shown_by_its_sentence_from_an_on_topic_passage():
+    question = "What sources do the reports rely on for reading Rubio's warning?"
+    hits = _hits("Two European diplomats told the portal that Rubio's warning was aimed at Kyiv.",
+                 "Rubio spoke on Friday. His warning came at a press briefing, where he said talks would not go on. "
+                 "Sources say it should be read as a deadline.", doc_ids=["a", "b"])
+    answer = _ask(question, hits, "[Two European diplomats] European diplomats", compare=True)
+    assert answer.status == "conflict"  # the sentence alone holds a third of the question's words, its passage more
+    assert answer.answer == ("The articles differ. The article “a”: European diplomats [1]. "
+                             "The article “b” says: “Sources say it should be read as a deadline.” [2].")
+
+
 def test_a_comparison_cites_each_article_once():
     question = "How many people died in the floods, according to the reports?"
     hits = _hits("Officials said 12 people died in the floods by Thursday.", "Officials said 40 people died in the floods by Saturday.",

@@ -284,11 +284,15 @@ def _quoted_sentence(evidence: Evidence) -> Shape | None:
 
 def _own_words(evidence: Evidence, doc_id: str, min_relevance: float) -> Verified | None:
     """An article's shown sentence that best matches the question (comparison mode, when the model
-    gave no checked answer for it): on topic, and adding something the question does not say."""
-    asked = content_terms(evidence.question)
+    gave no checked answer for it): adding something the question does not say, and on topic
+    itself or in an on-topic passage (as for a shown sentence in `verify`: it was chosen for
+    the question already)."""
+    question = evidence.question
+    asked = content_terms(question)
     lines = [line for line in evidence.lines if evidence.doc_of(line.passage) == doc_id and content_terms(line.text) - asked]
-    best = max(lines, key=lambda line: relevance(evidence.question, line.text), default=None)
-    if best is None or relevance(evidence.question, best.text) < min_relevance:
+    best = max(lines, key=lambda line: relevance(question, line.text), default=None)
+    if best is None or max(relevance(question, best.text),
+                           relevance(question, evidence.passages[best.passage].node.get_content())) < min_relevance:
         return None
     return Verified("", best.passage, best.start, best.end)
 

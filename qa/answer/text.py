@@ -28,7 +28,12 @@ def normalise(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A light suffix stripper: enough to match 'signed'/'signing', 'talks'/'talk', 'date'/'dated'."""
+    """A light suffix stripper: enough to match 'signed'/'signing', 'talks'/'talk', 'date'/'dated',
+    and the doer with the deed: 'director'/'directed', 'investors'/'invested' (four letters kept,
+    so 'floor', 'major' and 'mayor' stay whole)."""
+    for suffix in ("ors", "or"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
     for suffix in ("ing", "edly", "ed", "ies", "es", "s", "ly"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
