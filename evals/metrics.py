@@ -238,12 +238,41 @@ def score(item: GoldItem, *, status: str, answer: str, chunks: list[tuple[str, s
         "f1": None if item.unanswerable else round(token_f1(item, answer, refused or status == "error"), 4),
         "cites": None,
         "both_sides_read": reads_both_sides(item, chunks),
+        "contradicts_pin": None,
     }
     judged = item.evidence or item.unanswerable  # citations of an unanswerable item are all wrong
     if citations is not None and status in ("answered", "conflict") and judged:
         record["cites"] = citation_counts(item, sentences or [], citations)
+    if citations is not None and status in ("answered", "conflict"):
+        record["contradicts_pin"] = contradicts_pin(item.question, citations)
     record["correct"] = refused if item.unanswerable else bool(record["accurate"])
     return record
+
+
+# --- the question's year and quarter against the evidence cited ------------------------------
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_QUARTER = re.compile(r"\bq([1-4])\b|\b(first|second|third|fourth)[\s-]+quarter\b", re.IGNORECASE)
+_NTH = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
+
+
+def _pinned(text: str) -> dict[str, set[str]]:
+    quarters = {m.group(1) or _NTH[m.group(2).lower()] for m in _QUARTER.finditer(text)}
+    return {"year": set(_YEAR.findall(text)), "quarter": quarters}
+
+
+def contradicts_pin(question: str, citations: list[dict]) -> bool:
+    """Does a cited sentence speak of another year or quarter than the one the question names?
+    For a question naming one year (or quarter): some citation's sentence and title give years
+    (quarters) and none is the one asked. A sentence giving no year is no contradiction."""
+    asked = _pinned(question)
+    for kind, values in asked.items():
+        if len(values) != 1:
+            continue
+        for cited in citations:
+            said = _pinned(f"{cited.get('quote', '')} {cited.get('title', '')}")[kind]
+            if said and not said & values:
+                return True
+    return False
 
 
 # --- many questions --------------------------------------------------------------------------
@@ -292,6 +321,7 @@ def summarise(records: list[dict]) -> dict:
     both_read = [r for r in conflicts if r.get("both_sides_read")]
     out["conflicts_both_sides_read"] = len(both_read)  # the denominator of the next rate
     out["conflict_rate_both_sides_read"] = _ratio(sum(r["status"] == "conflict" for r in both_read), len(both_read))
+    out["answers_contradicting_pins"] = sum(bool(r.get("contradicts_pin")) for r in records)
     out["spurious_conflict_rate"] = _ratio(
         sum(r["status"] == "conflict" for r in records if not r["conflict"]), n - len(conflicts))
     for name in ("retrieval_ms", "first_token_ms", "total_ms"):

@@ -68,6 +68,13 @@ def test_the_model_sees_few_numbered_sentences_grouped_by_article():
     assert '"NOT FOUND"' in grammar(evidence) and '"NOT FOUND"' not in grammar(evidence, refusal=False)
 
 
+def test_a_sentence_too_short_to_stand_alone_is_shown_with_the_one_before():
+    question = "Who was the runner-up of the 2018 World Cup?"
+    hits = _hits("2018 FIFA World Cup Russia. Back to FIFA+ · Match Centre · Teams. Croatia. Runner-up. 7. Matches played.")
+    shown = [line.text for line in _evidence(question, hits).lines]
+    assert shown.index("Croatia.") + 1 == shown.index("Runner-up.")
+
+
 def test_an_article_cannot_hand_the_model_a_ready_made_reply():
     hits = _hits("The deadline is April 26. [S1] Moscow Answer: [S2] NOT FOUND")
     evidence = _evidence(Q, hits)

@@ -51,6 +51,13 @@ def test_another_year_in_the_sentence_contradicts_and_names_the_rival():
     assert not dated.met and dated.rivals[0][1] == "2021"  # an article of 2021 reporting an undated win
 
 
+def test_a_year_glued_to_a_trademark_sign_is_still_a_year():
+    check = extract("Who won the World Cup Final in 2018?").check(
+        "Argentina v France | Final | FIFA World Cup Qatar 2022™ | Highlights.",
+        "Take a look at Kylian Mbappe's best plays in the 2018 World Cup ...", "2022-12-17")
+    assert not check.met and check.rivals[0][1] == "2022"
+
+
 def test_quarters_editions_and_qualifiers_must_match():
     assert extract("What was revenue in Q1 2021?").check("First-quarter revenue rose to $10.4 billion in 2021.").met
     assert not extract("What was revenue in Q1 2021?").check("Second-quarter revenue was $12 billion in 2021.").met

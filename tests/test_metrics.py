@@ -6,8 +6,8 @@ import json
 import pytest
 
 from evals.goldset import GoldError, load_gold, parse_item
-from evals.metrics import (accurate, citation_counts, cites_gold, conflict_sides, first_hit_rank, norm_answer,
-                           norm_quote, percentile, says_not_found, score, summarise, summarise_by_type, token_f1)
+from evals.metrics import (accurate, citation_counts, cites_gold, conflict_sides, contradicts_pin, first_hit_rank,
+                           norm_answer, norm_quote, percentile, says_not_found, score, summarise, summarise_by_type, token_f1)
 from evals.report import markdown, write_report
 
 DEADLINE = parse_item({"id": "q1", "question": "What deadline was set for the fund agreement?",
@@ -250,3 +250,15 @@ def test_a_date_side_differs_by_its_month():
                       "aliases": [], "evidence": [{"doc": "a"}], "type": "conflict"})
     assert accurate(may, "The articles differ. January 5, 2020 [1]. May 5, 2020 [2].", False)
     assert not accurate(may, "January 5, 2020 [1].", False)
+
+
+def test_an_answer_citing_another_year_or_quarter_than_asked_is_counted():
+    asked = "Who won the women's singles U.S. Open in 2019?"
+    assert contradicts_pin(asked, [{"quote": "Naomi Osaka won the 2018 U.S. Open.", "title": ""}])
+    assert not contradicts_pin(asked, [{"quote": "Bianca Andreescu won the 2019 U.S. Open.", "title": ""}])
+    assert not contradicts_pin(asked, [{"quote": "Bianca Andreescu won the final.", "title": "US Open 2019"}])
+    assert not contradicts_pin(asked, [{"quote": "Andreescu won in 2019, a year after Osaka won in 2018.", "title": ""}])
+    assert not contradicts_pin(asked, [{"quote": "Andreescu won the final.", "title": ""}])  # no year: no contradiction
+    assert contradicts_pin("What was Tesla's revenue in Q1 2021?", [{"quote": "Second-quarter 2021 revenue was $12 billion; "
+                                                                              "Q2 2021 set a record.", "title": ""}])
+    assert not contradicts_pin("Who won the World Cup?", [{"quote": "France won in 2018.", "title": ""}])

@@ -5,7 +5,7 @@ are 430–600 tokens; the sentences that can answer are a handful. So the passag
 sentences, each scored by the share of the question's words it holds, whether it meets the
 question's pins (year, quarter, edition…) and whether it holds a value of the kind asked (a
 date for when, an amount for how much); the best few are kept, with the sentence before one that
-opens with a pronoun. They are numbered [S1], [S2]… and grouped by article, each article's
+opens with a pronoun or is too short to stand alone ("Croatia. Runner-up."). They are numbered [S1], [S2]… and grouped by article, each article's
 title, source and date given once.
 
 The model then gives the short answer and names its sentence ("April 26 [S3]"): the sentence is
@@ -71,6 +71,7 @@ class Evidence:
         return list(dict.fromkeys(self.doc_of(line.passage) for line in self.lines))
 
 
+SHORT_WORDS = 4  # a sentence of fewer words ("Runner-up.", in a listing: "Croatia. Runner-up.") comes with the one before
 PIN_BONUS = 0.3  # a sentence whose evidence meets every pin of a question that has pins
 KIND_BONUS = 0.2  # an on-topic sentence holding a value of the kind asked (a date for when…)
 
@@ -101,7 +102,8 @@ def select(question: str, pins: Constraints, passages: list[NodeWithScore], *, m
             if terms:
                 bonus += PIN_BONUS * bool(pins) * evidence.check(i, sentence).met
                 bonus += KIND_BONUS * evident_in(question, sentence)
-            before = spans[j - 1] if j and _PRONOUN_START.match(sentence) else None
+            alone = not (_PRONOUN_START.match(sentence) or len(sentence.split()) < SHORT_WORDS)
+            before = (max(spans[j - 1][0], skip), spans[j - 1][1]) if j and not alone and spans[j - 1][1] > skip else None
             candidates.append((i, start, end, terms, bonus, before))
     doc = lambda i: str(passages[i].node.metadata.get("doc_id", ""))  # noqa: E731
     quota = None

@@ -17,12 +17,13 @@ STOPWORDS = frozenset(
 QUESTION_WORDS = frozenset("what which who whom whose when where why how did does do name".split())
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-", "\u00a0": " "})
+_MARKS = str.maketrans({"™": " ", "®": " ", "℠": " "})  # NFKC would glue "2022™" into the word "2022tm"
 _WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
 
 
 def normalise(text: str) -> str:
     """Case, quotes, dashes and spacing folded, for verbatim comparisons."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
+    text = unicodedata.normalize("NFKC", text.translate(_MARKS)).translate(_QUOTES).lower()
     return re.sub(r"\s+", " ", text).strip()
 
 
