@@ -224,14 +224,14 @@ def _compared(evidence: Evidence, checked: list[Verified], min_relevance: float)
         reading = _reading(evidence, [answer], min_relevance)
         if any(evidence.doc_of(v.passage) == other for v in [*reading.supporters, *reading.rivals]):
             return _answered(evidence, [answer], reading)
-        own = _own_words(evidence, other, min_relevance)
+        own = _own_words(evidence, other, min_relevance, beside_an_answer=True)
         if own is None:
             return None
         shape = _side_by_side(evidence, [answer, own] if articles[0] == doc else [own, answer])
         shape.status = "conflict"
         shape.sentences.insert(0, Sentence("The articles differ.", [1, 2]))
         return shape
-    views = [_own_words(evidence, doc, min_relevance) for doc in articles]
+    views = [_own_words(evidence, doc, min_relevance, beside_an_answer=False) for doc in articles]
     return _side_by_side(evidence, views) if all(views) else None
 
 
@@ -282,17 +282,19 @@ def _quoted_sentence(evidence: Evidence) -> Shape | None:
     return _side_by_side(evidence, [Verified("", best.passage, best.start, best.end)])
 
 
-def _own_words(evidence: Evidence, doc_id: str, min_relevance: float) -> Verified | None:
+def _own_words(evidence: Evidence, doc_id: str, min_relevance: float, *, beside_an_answer: bool) -> Verified | None:
     """An article's shown sentence that best matches the question (comparison mode, when the model
-    gave no checked answer for it): adding something the question does not say, and on topic
-    itself or in an on-topic passage (as for a shown sentence in `verify`: it was chosen for
-    the question already)."""
+    gave no checked answer for it), adding something the question does not say. Beside the other
+    article's checked answer, an on-topic passage is enough (as for a shown sentence in `verify`:
+    the answer anchors what is asked); with no checked answer at all the sentence must be on topic
+    itself — else two sentences picked by shared words would stand in for an answer (on the seed
+    tuning half that turned a refusal into a wrong side-by-side, and helped nothing)."""
     question = evidence.question
     asked = content_terms(question)
     lines = [line for line in evidence.lines if evidence.doc_of(line.passage) == doc_id and content_terms(line.text) - asked]
     best = max(lines, key=lambda line: relevance(question, line.text), default=None)
-    if best is None or max(relevance(question, best.text),
-                           relevance(question, evidence.passages[best.passage].node.get_content())) < min_relevance:
+    passage = evidence.passages[best.passage].node.get_content() if best and beside_an_answer else ""
+    if best is None or max(relevance(question, best.text), relevance(question, passage)) < min_relevance:
         return None
     return Verified("", best.passage, best.start, best.end)
 
