@@ -194,15 +194,15 @@ def _answered(evidence: Evidence, checked: list[Verified], reading: Reading) -> 
     return shape
 
 
+SETTLED_BY = ("year", "quarter", "half", "date", "ordinal")  # pins that set which event is asked
+
+
 def _may_change(evidence: Evidence) -> bool:
     """Can a later article's different value be an update rather than a disagreement? A figure
     (a toll, a price, a count) moves over time, and so does anything asked of no set year or
     edition ("Who leads the party?"); who won, where or when for a pinned year or edition is
     settled ("Who won the 2018 World Cup?"): a later article saying otherwise disagrees."""
     return kind_of(evidence.question) in ("count", "amount") or not evidence.pins.of(*SETTLED_BY)
-
-
-SETTLED_BY = ("year", "quarter", "half", "date", "ordinal")  # pins that set which event is asked
 
 
 def _compared(evidence: Evidence, checked: list[Verified], min_relevance: float) -> Shape | None:

@@ -5,6 +5,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from qa.answer.constraints import MONTHS
+
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _PATTERN = re.compile(
     r"\b(?:(?P<mod>next|last|this|on)\s+)?(?P<day>monday|tuesday|wednesday|thursday|friday|"
@@ -64,15 +66,13 @@ def year_of(day: str, article_date: str) -> int | None:
     """The year of a day given without one ("April 29", "29 April"), read against the article's ISO
     date: the year that puts that day nearest the article's date (a June story's "April 29" is this
     year's, a January story's "December 30" last year's). None when `day` is not such a day."""
-    from qa.answer.constraints import MONTHS
-
     m = _DAY_OF_MONTH.match(day.strip())
+    month = MONTHS.get((m["m1"] or m["m2"]).lower()) if m else None
+    if not month:
+        return None
     try:
         anchor = date.fromisoformat(article_date)
     except ValueError:
-        return None
-    month = MONTHS.get(((m["m1"] or m["m2"]) if m else "").lower())
-    if not month:
         return None
     best = None
     for year in (anchor.year - 1, anchor.year, anchor.year + 1):

@@ -102,8 +102,8 @@ def select(question: str, pins: Constraints, passages: list[NodeWithScore], *, m
             if terms:
                 bonus += PIN_BONUS * bool(pins) * evidence.check(i, sentence).met
                 bonus += KIND_BONUS * evident_in(question, sentence)
-            alone = not (_PRONOUN_START.match(sentence) or len(sentence.split()) < SHORT_WORDS)
-            before = (max(spans[j - 1][0], skip), spans[j - 1][1]) if j and not alone and spans[j - 1][1] > skip else None
+            leans_back = bool(_PRONOUN_START.match(sentence)) or len(sentence.split()) < SHORT_WORDS
+            before = (max(spans[j - 1][0], skip), spans[j - 1][1]) if j and leans_back and spans[j - 1][1] > skip else None
             candidates.append((i, start, end, terms, bonus, before))
     doc = lambda i: str(passages[i].node.metadata.get("doc_id", ""))  # noqa: E731
     quota = None
