@@ -119,6 +119,8 @@ def test_a_partial_date_is_shown_whole_from_its_sentence():
     assert whole_date("April 29, 2015", "on April 29, 2015") == "April 29, 2015"
     assert whole_date("on Thursday", "They met on Thursday.") == "on Thursday"
     assert kind_of("What was Tesla's revenue in Q1 2021?") == "amount"
+    assert kind_of("At what time did the polls close?") == "date"
+    assert kind_of("Within what time frame must the deal be agreed?") == "any"  # a span, not a date
     from qa.answer.kinds import core
 
     assert core("What is the date of the 2020 draft?", "2020 NBA draft was held on November 18, 2020") == "November 18, 2020"
@@ -135,3 +137,6 @@ def test_a_partial_date_is_shown_whole_from_its_sentence():
                  'adding that "three European diplomats felt Rubio\'s comments were mostly aimed at the Ukrainians."')
     assert counted("How many European diplomats felt Rubio's comments were mostly aimed at the Ukrainians?", "2", two_three) == "three"
     assert counted("How many European diplomats confirmed Rubio said Trump was losing his patience?", "2", two_three) == "2"
+    toll = "Airstrikes went on, killing at least two people and injuring more than 100 in the cities of Kharkiv and Sumy."
+    assert counted("How many people were injured in the airstrikes on Kharkiv and Sumy?", "100", toll) == "100"
+    assert counted("How many people were injured in the airstrikes on Kharkiv and Sumy?", "2", toll) == "100"

@@ -16,7 +16,7 @@ _WHO = re.compile(r"^\s*(?:who|whom|whose)\b|\b(?:by|to|with|from) whom\b|^\s*(?
                   r"firm|team|club|country|nation|player|actor|actress|director|minister|official|leader|group|"
                   r"organi[sz]ation|agency|newspaper|outlet|band|singer|president|ceo|chairman|coach|manager)\b",
                   re.IGNORECASE)
-_WHEN = re.compile(r"^\s*when\b|\b(?:what|which) (?:day|date|year|month|time)\b|\bwhen (?:did|was|were|is|will|does|do)\b"
+_WHEN = re.compile(r"^\s*when\b|\b(?:what|which) (?:day|date|year|month|time(?![ -](?:frame|span|period|scale|limit)))\b|\bwhen (?:did|was|were|is|will|does|do)\b"
                    r"|\brelease date\b|\bdate of\b", re.IGNORECASE)
 _AMOUNT = re.compile(r"\bhow much\b|\b(?:what|which) (?:was |is |were |are |will be )?(?:[\w.-]+(?:'s|’s)? ){0,3}?"
                      r"(?:price|cost|amount|value|revenue|sales|turnover|sum|fee|salary|budget|profit|loss|fine|bid|"
@@ -166,20 +166,24 @@ def core(question: str, answer: str) -> str:
     return found[0] if len(found) == 1 and len(answer) > len(found[0]) + 12 else answer
 
 
+_CLAUSE_END = re.compile(r"[,;:()\"“”—–]|\b(?:and|but|while|whereas)\b", re.IGNORECASE)
 _COUNTED = re.compile(r"\b(?:\d[\d,]*(?:\.\d+)?|" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
 
 
 def counted(question: str, answer: str, sentence: str) -> str:
     """Of several numbers in a sentence, the one the question counts: "Two diplomats confirmed …
     three diplomats felt …" for "How many diplomats felt …?" is "three", whichever the model wrote.
-    Each number is judged by the question words among the five words after it."""
+    Each number is judged by the question words in its own clause: "killing two people and injuring
+    more than 100 in Kharkiv" counts the injured with 100, though "people" follows "two"."""
     said = [m for m in _COUNTED.finditer(sentence)]
     if len(said) < 2 or not _NUMBER.search(normalise(answer)):
         return answer
     asked = content_terms(question)
 
     def fit(m: re.Match) -> int:
-        return len(content_terms(" ".join(sentence[m.end():].split()[:5])) & asked)
+        before = _CLAUSE_END.split(sentence[: m.start()])[-1]
+        after = _CLAUSE_END.split(sentence[m.end():])[0]
+        return len(content_terms(f"{before} {after}") & asked)
 
     best = max(said, key=fit)
     mine = [m for m in said if normalise(m.group(0)) in normalise(answer) or
