@@ -53,6 +53,7 @@ class Settings(BaseSettings):
 
     # --- retrieval -----------------------------------------------------------------------
     top_k: int = 3  # passages shown to the model
+    compare_k: int = 6  # passages read per article in comparison mode (one report may say it further down)
     candidates: int = 20  # per retriever before fusion
     min_relevance: float = 0.34  # share of the question's content words a passage must hold
     evidence_lines: int = 5  # sentences shown to the model (each ~30 prompt tokens, ~0.5 s on 2 cores)

@@ -12,7 +12,7 @@ from typing import Callable, Iterable, Iterator
 
 from qa.answer.compose import Answer, Source, compose, not_found, source_of
 from qa.answer.constraints import extract
-from qa.answer.crosscheck import asks_across_articles, for_one_article, leading_articles
+from qa.answer.crosscheck import asks_across_articles, for_one_article, leading_articles, on_its_topic
 from qa.answer.evidence import Evidence, grammar, messages, select
 from qa.answer.followup import standalone
 from qa.answer.text import relevance
@@ -151,7 +151,7 @@ class Dateline:
             # answer (offered NOT FOUND the model refused both lines of most seed comparison questions;
             # verification does the refusing)
             passages = [hit for group in groups for hit in group]
-        evidence = select(asked, extract(asked), passages, per_article=bool(groups),
+        evidence = select(on_its_topic(asked) if groups else asked, extract(asked), passages, per_article=bool(groups),
                           max_lines=self.settings.evidence_lines, max_chars=self.settings.evidence_chars)
         timings = {"retrieval_ms": round((time.perf_counter() - started) * 1000, 1)}
         extra = {"standalone_question": asked if asked != question else "", "model": self.llm_description(),
@@ -182,7 +182,7 @@ class Dateline:
         wide = self.retrieve(question, filters, max(10, k or self.settings.top_k))
         groups = []
         for doc_id in leading_articles(wide):
-            group = self.retrieve(question, replace(filters, doc_id=doc_id), k)
+            group = self.retrieve(question, replace(filters, doc_id=doc_id), max(k or 0, self.settings.compare_k))
             if self._best_relevance(question, group) >= self.settings.min_relevance:
                 groups.append(group)
         return groups if len(groups) == 2 else []
@@ -209,11 +209,15 @@ class Dateline:
 
 
 def shown_sources(evidence: Evidence) -> list[Source]:
-    """The passages the model reads, numbered as the reader will see them, each with the first of
-    its sentences shown to the model marked: what the page and the CLI show while the model writes."""
+    """The passages the model reads from, numbered as the reader will see them, each with the first
+    of its sentences shown to the model marked: what the page and the CLI show while the model
+    writes. A passage none of whose sentences is shown is left out (comparison mode reads
+    compare_k passages per article for checking, but the model sees a few sentences)."""
     sources = []
     for i, hit in enumerate(evidence.passages):
         lines = [line for line in evidence.lines if line.passage == i]
+        if not lines and evidence.lines:
+            continue
         span = (lines[0].start, lines[0].end) if lines else (-1, -1)
         sources.append(source_of(len(sources) + 1, hit, span))
     return sources

@@ -392,6 +392,18 @@ def test_a_report_without_a_checked_answer_is_shown_by_its_sentence_from_an_on_t
                              "The article “b” says: “Sources say it should be read as a deadline.” [2].")
 
 
+def test_reports_that_word_one_answer_differently_agree():
+    question = "Within what time frame must the US decide whether the deal is doable, according to both reports?"
+    hits = _hits("Rubio said the US must decide within a matter of days whether the deal is doable.",
+                 "Rubio met European leaders in Paris. “I’m talking about a matter of days,” he said of the deal.",
+                 doc_ids=["a", "b"])
+    answer = _ask(question, hits, "[within a matter] within a matter of days\n[Rubio met] next week", compare=True)
+    assert answer.status == "answered" and [c.doc_id for c in answer.citations] == ["a", "b"], answer.answer
+    from qa.answer.crosscheck import on_its_topic
+
+    assert on_its_topic("For how long will talks go on, as quoted in both reports?") == "For how long will talks go on?"
+
+
 def test_a_comparison_cites_each_article_once():
     question = "How many people died in the floods, according to the reports?"
     hits = _hits("Officials said 12 people died in the floods by Thursday.", "Officials said 40 people died in the floods by Saturday.",

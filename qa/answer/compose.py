@@ -18,8 +18,8 @@ from qa.answer.dates import resolve, year_of
 from qa.answer.evidence import Evidence
 from qa.answer.kinds import evident_in, kind_of, whole_date
 from qa.answer.rivals import Reading, read_others
-from qa.answer.text import content_terms, relevance
-from qa.answer.verify import Rejected, Verified, parse, verify
+from qa.answer.text import content_terms, relevance, sentence_spans
+from qa.answer.verify import Rejected, Verified, parse, supports, verify
 
 NOT_FOUND = "Not found in the articles."
 QUOTED_SHARE = 0.6  # share of the question's words a sentence must hold to be shown in place of a declined answer
@@ -224,6 +224,10 @@ def _compared(evidence: Evidence, checked: list[Verified], min_relevance: float)
         reading = _reading(evidence, [answer], min_relevance)
         if any(evidence.doc_of(v.passage) == other for v in [*reading.supporters, *reading.rivals]):
             return _answered(evidence, [answer], reading)
+        also = _stated_in(evidence, other, answer)
+        if also:
+            reading.supporters.append(also)
+            return _answered(evidence, [answer], reading)
         own = _own_words(evidence, other, min_relevance, beside_an_answer=True)
         if own is None:
             return None
@@ -233,6 +237,22 @@ def _compared(evidence: Evidence, checked: list[Verified], min_relevance: float)
         return shape
     views = [_own_words(evidence, doc, min_relevance, beside_an_answer=False) for doc in articles]
     return _side_by_side(evidence, views) if all(views) else None
+
+
+def _stated_in(evidence: Evidence, doc_id: str, answer: Verified) -> Verified | None:
+    """A sentence of the other report that states a phrase answer too, worded its own way ("within
+    a matter of days" / "I'm talking about a matter of days"): the reports agree, not differ. Only
+    for answers of two or more new words: one name is in too many sentences to tell."""
+    if len(content_terms(answer.answer) - content_terms(evidence.question)) < 2:
+        return None
+    for p, hit in enumerate(evidence.passages):
+        if evidence.doc_of(p) != doc_id:
+            continue
+        text = hit.node.get_content()
+        for start, end in sentence_spans(text):
+            if supports(answer.answer, evidence.question, text[start:end]) and evidence.check(p, text[start:end]).met:
+                return Verified(answer.answer, p, start, end)
+    return None
 
 
 def _near_miss(evidence: Evidence, rejected: Rejected | None) -> Shape | None:

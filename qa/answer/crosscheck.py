@@ -48,6 +48,14 @@ def for_one_article(question: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def on_its_topic(question: str) -> str:
+    """The question without its words about the articles ("…, as quoted in both reports?" ->
+    "…?"): what evidence is chosen and checked by, so that "quoted", "reports" or "two" (a
+    number) do not count as topic words no article sentence holds."""
+    text = _ACROSS.sub(" ", _CUE.sub(" ", question))
+    return re.sub(r"\s+([?.,])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
+
+
 def leading_articles(passages: list[NodeWithScore], limit: int = 2) -> list[str]:
     """Doc ids of the first `limit` distinct articles, in retrieval order."""
     docs: list[str] = []
