@@ -183,7 +183,7 @@ class Dateline:
         groups = []
         for doc_id in leading_articles(wide):
             group = self.retrieve(question, replace(filters, doc_id=doc_id), max(k or 0, self.settings.compare_k))
-            if self._best_relevance(question, group) >= self.settings.min_relevance:
+            if self._best_relevance(on_its_topic(question), group) >= self.settings.min_relevance:
                 groups.append(group)
         return groups if len(groups) == 2 else []
 

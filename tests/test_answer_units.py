@@ -404,6 +404,18 @@ def test_reports_that_word_one_answer_differently_agree():
     assert on_its_topic("For how long will talks go on, as quoted in both reports?") == "For how long will talks go on?"
 
 
+def test_two_reports_framing_it_differently_are_flagged_and_quoting_it_alike_are_not():
+    question = "How do the reports read the purpose of the minister's warning?"
+    framed = _hits("Diplomats felt the minister's warning was aimed at pressing the unions.",
+                   "The minister's warning followed a lack of progress in the talks with both sides.", doc_ids=["a", "b"])
+    answer = _ask(question, framed, "[Diplomats felt] NOT FOUND\n[lack of progress] NOT FOUND", compare=True)
+    assert answer.status == "conflict" and answer.answer.startswith("The articles differ."), answer.answer
+    alike = _hits("The minister's warning: “We will not go on for weeks and months,” he said.",
+                  "“We will not go on for weeks and months,” the minister said in his warning.", doc_ids=["a", "b"])
+    answer = _ask(question, alike, "[Diplomats felt] NOT FOUND\n[lack of progress] NOT FOUND", compare=True)
+    assert answer.status == "answered" and len(answer.citations) == 2, answer.answer
+
+
 def test_a_comparison_cites_each_article_once():
     question = "How many people died in the floods, according to the reports?"
     hits = _hits("Officials said 12 people died in the floods by Thursday.", "Officials said 40 people died in the floods by Saturday.",

@@ -210,7 +210,8 @@ def _compared(evidence: Evidence, checked: list[Verified], min_relevance: float)
     article's answer is checked, the other article is read for it (`rivals.py`); if it neither
     states that value nor another in its place, its own best sentence is shown beside the answer
     and the two are flagged as differing: what one report says the other does not. With no checked
-    answer, each article's own best sentence, side by side, for the reader to compare."""
+    answer, each article's own best sentence, side by side, flagged as differing when neither
+    states what the other does (`supports`, the rule a claim is checked by)."""
     articles = evidence.articles()[:2]
     if len(articles) < 2:
         return None
@@ -236,7 +237,14 @@ def _compared(evidence: Evidence, checked: list[Verified], min_relevance: float)
         shape.sentences.insert(0, Sentence("The articles differ.", [1, 2]))
         return shape
     views = [_own_words(evidence, doc, min_relevance, beside_an_answer=False) for doc in articles]
-    return _side_by_side(evidence, views) if all(views) else None
+    if not all(views):
+        return None
+    shape = _side_by_side(evidence, views)
+    said = [evidence.passages[v.passage].node.get_content()[v.start:v.end] for v in views]
+    if not supports(said[0], evidence.question, said[1]) and not supports(said[1], evidence.question, said[0]):
+        shape.status = "conflict"  # neither sentence states what the other does: the reports frame it differently
+        shape.sentences.insert(0, Sentence("The articles differ.", [1, 2]))
+    return shape
 
 
 def _stated_in(evidence: Evidence, doc_id: str, answer: Verified) -> Verified | None:
