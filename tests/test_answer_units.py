@@ -366,6 +366,13 @@ def test_a_sentence_too_short_to_compare_is_read_with_the_one_before_it():
     assert _ask('Who is the director of "Bohemian Rhapsody"?', unrelated, "[Director: Bryan] Bryan Singer").status == "answered"
 
 
+def test_an_answer_written_twice_is_read_at_both_places():
+    athens = "Athens 2004 Olympic Games, athletic festival held in Athens that took place August 13–29, 2004."
+    hits = _hits(athens, athens.replace("Athens", "New York"), doc_ids=["a", "b"])
+    answer = _ask("Which city hosted the Olympic Games in 2004?", hits, "[athletic festival] Athens")
+    assert answer.status == "conflict" and "New York [2]" in answer.answer, answer.answer
+
+
 def test_no_disagreement_is_read_where_the_place_of_the_answer_is_unsure():
     from qa.answer.rivals import value_in_place
 

@@ -108,17 +108,25 @@ def value_in_place(cited: str, answer: str, other: str) -> str | None:
 
 
 def _in_place(cited: str, answer: str, other: str) -> tuple[int, int] | None:
+    """Where `other` gives what `cited` gives at the answer. An answer written twice ("Athens 2004
+    Olympic Games … held in Athens") must find one value at both places: "12 people died and 12
+    were injured" against "40 died and 12 were injured" is no reading of which 12 is meant."""
     a_tokens, b_tokens = _tokens(cited), _tokens(other)
     a_words, b_words = [normalise(t.group(0)) for t in a_tokens], [normalise(t.group(0)) for t in b_tokens]
-    span = _locate(cited, a_tokens, answer)
-    if span is None:
-        return None
-    first, last = span  # the answer is a_words[first:last]
     matcher = SequenceMatcher(None, a_words, b_words, autojunk=False)
     to_other: dict[int, int] = {}
     for block in matcher.get_matching_blocks():
         for k in range(block.size):
             to_other[block.a + k] = block.b + k
+    found = [_aligned(span, a_words, b_words, b_tokens, to_other) for span in _locate(cited, a_tokens, answer)]
+    if not found or None in found or len({normalise(other[a:b]) for a, b in found}) > 1:
+        return None
+    return found[0]
+
+
+def _aligned(span: tuple[int, int], a_words: list[str], b_words: list[str], b_tokens: list[re.Match],
+             to_other: dict[int, int]) -> tuple[int, int] | None:
+    first, last = span  # the answer is a_words[first:last]
     before = to_other.get(first - 1, -1) if first else -1
     after = to_other.get(last, len(b_words)) if last < len(a_words) else len(b_words)
     if (first and (first - 1) not in to_other) or (last < len(a_words) and last not in to_other) or after <= before + 1:
@@ -139,20 +147,18 @@ def _tokens(text: str) -> list[re.Match]:
     return list(_TOKEN.finditer(text))
 
 
-def _locate(text: str, tokens: list[re.Match], answer: str) -> tuple[int, int] | None:
-    """The tokens of `text` that give the answer, when it gives it once: its words as written, else
-    the one date of the text that has the answer's value ("January 5, 2020" is written "5 January 2020")."""
+def _locate(text: str, tokens: list[re.Match], answer: str) -> list[tuple[int, int]]:
+    """The token spans of `text` that give the answer: its words as written, else the one date of
+    the text that has the answer's value ("January 5, 2020" is written "5 January 2020")."""
     words, part = [normalise(t.group(0)) for t in tokens], [normalise(t.group(0)) for t in _TOKEN.finditer(answer)]
     places = [i for i in range(len(words) - len(part) + 1) if part and words[i:i + len(part)] == part]
-    if len(places) > 1:  # "12 people died and 12 were injured": which 12 is the answer is not known
-        return None
     if places:
-        return places[0], places[0] + len(part)
+        return [(i, i + len(part)) for i in places]
     found = [m for m in DATE.finditer(text) if agree(m.group(0), answer)] if calendar_date(answer) else []
     if len(found) != 1:
-        return None
+        return []
     inside = [i for i, t in enumerate(tokens) if t.start() >= found[0].start() and t.end() <= found[0].end()]
-    return (inside[0], inside[-1] + 1) if inside else None
+    return [(inside[0], inside[-1] + 1)] if inside else []
 
 
 def _carries_meaning(word: str) -> bool:
@@ -176,4 +182,4 @@ def _same_form(value: str, answer: str) -> bool:
 
 
 def _states(sentence: str, answer: str) -> bool:
-    return _locate(sentence, _tokens(sentence), answer) is not None
+    return bool(_locate(sentence, _tokens(sentence), answer))
