@@ -151,14 +151,15 @@ class Dateline:
             # answer (offered NOT FOUND the model refused both lines of most seed comparison questions;
             # verification does the refusing)
             passages = [hit for group in groups for hit in group]
-        evidence = select(on_its_topic(asked) if groups else asked, extract(asked), passages, per_article=bool(groups),
+        topic = on_its_topic(asked) if groups else asked  # what the evidence is chosen and checked by
+        evidence = select(topic, extract(asked), passages, per_article=bool(groups),
                           max_lines=self.settings.evidence_lines, max_chars=self.settings.evidence_chars)
         timings = {"retrieval_ms": round((time.perf_counter() - started) * 1000, 1)}
         extra = {"standalone_question": asked if asked != question else "", "model": self.llm_description(),
                  "retrieved": [{"chunk_id": p.node.node_id, "doc_id": p.node.metadata.get("doc_id"),
                                 "score": p.score} for p in passages]}
         yield Event("sources", sources=shown_sources(evidence))
-        if self._best_relevance(asked, passages) < self.settings.min_relevance or not evidence.lines:
+        if self._best_relevance(topic, passages) < self.settings.min_relevance or not evidence.lines:
             timings["total_ms"] = round((time.perf_counter() - started) * 1000, 1)  # nothing on topic: no model call
             yield Event("answer", answer=not_found(question, passages, timings=timings, **extra))
             return
