@@ -141,7 +141,11 @@ def test_filters_restrict_retrieval(make_app, corpus_copy):
     other = next(row["doc_id"] for row in app.sources() if row["doc_id"] != TASS)
     hits = app.retrieve("Rubio warning", Filters(doc_id=other), k=5)  # comparison mode asks one article
     assert hits and {h.node.metadata["doc_id"] for h in hits} == {other}
-    assert [len(g) for g in app.per_article("Who was Rubio's warning aimed at according to the reports?")] == [3, 3]
+    groups = app.per_article("Who was Rubio's warning aimed at according to the reports?")
+    chunks = {row["doc_id"]: row["chunks"] for row in app.sources()}
+    docs = [{h.node.metadata["doc_id"] for h in g} for g in groups]
+    assert len(docs) == 2 and all(len(d) == 1 for d in docs) and docs[0] != docs[1]  # one article per group
+    assert [len(g) for g in groups] == [min(app.settings.compare_k, chunks[next(iter(d))]) for d in docs]
     with pytest.raises(UserError):
         app.retrieve("x", Filters(since="April"), k=5)
 
