@@ -232,18 +232,21 @@ def _compared(evidence: Evidence, checked: list[Verified], min_relevance: float)
         own = _own_words(evidence, other, min_relevance, beside_an_answer=True)
         if own is None:
             return None
-        shape = _side_by_side(evidence, [answer, own] if articles[0] == doc else [own, answer])
-        shape.status = "conflict"
-        shape.sentences.insert(0, Sentence("The articles differ.", [1, 2]))
-        return shape
+        return _differing(_side_by_side(evidence, [answer, own] if articles[0] == doc else [own, answer]))
     views = [_own_words(evidence, doc, min_relevance, beside_an_answer=False) for doc in articles]
     if not all(views):
         return None
     shape = _side_by_side(evidence, views)
     said = [evidence.passages[v.passage].node.get_content()[v.start:v.end] for v in views]
     if not supports(said[0], evidence.question, said[1]) and not supports(said[1], evidence.question, said[0]):
-        shape.status = "conflict"  # neither sentence states what the other does: the reports frame it differently
-        shape.sentences.insert(0, Sentence("The articles differ.", [1, 2]))
+        return _differing(shape)  # neither sentence states what the other does: the reports frame it differently
+    return shape
+
+
+def _differing(shape: Shape) -> Shape:
+    """Two reports shown side by side, flagged: "The articles differ." citing both."""
+    shape.status = "conflict"
+    shape.sentences.insert(0, Sentence("The articles differ.", [1, 2]))
     return shape
 
 

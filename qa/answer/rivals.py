@@ -112,14 +112,17 @@ def _in_place(cited: str, answer: str, other: str) -> tuple[int, int] | None:
     Olympic Games … held in Athens") must find one value at both places: "12 people died and 12
     were injured" against "40 died and 12 were injured" is no reading of which 12 is meant."""
     a_tokens, b_tokens = _tokens(cited), _tokens(other)
+    spans = _locate(cited, a_tokens, answer)
+    if not spans:  # before aligning: most sentences read do not hold the answer
+        return None
     a_words, b_words = [normalise(t.group(0)) for t in a_tokens], [normalise(t.group(0)) for t in b_tokens]
     matcher = SequenceMatcher(None, a_words, b_words, autojunk=False)
     to_other: dict[int, int] = {}
     for block in matcher.get_matching_blocks():
         for k in range(block.size):
             to_other[block.a + k] = block.b + k
-    found = [_aligned(span, a_words, b_words, b_tokens, to_other) for span in _locate(cited, a_tokens, answer)]
-    if not found or None in found or len({normalise(other[a:b]) for a, b in found}) > 1:
+    found = [_aligned(span, a_words, b_words, b_tokens, to_other) for span in spans]
+    if None in found or len({normalise(other[a:b]) for a, b in found}) > 1:
         return None
     return found[0]
 
