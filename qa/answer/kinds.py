@@ -174,7 +174,7 @@ def counted(question: str, answer: str, sentence: str) -> str:
     """Of several numbers in a sentence, the one the question counts: "Two diplomats confirmed …
     three diplomats felt …" for "How many diplomats felt …?" is "three", whichever the model wrote.
     Each number is judged by the question words in its own clause: "killing two people and injuring
-    more than 100 in Kharkiv" counts the injured with 100, though "people" follows "two"."""
+    more than 100 in the city" counts the injured with 100, though "people" follows "two"."""
     said = [m for m in _COUNTED.finditer(sentence)]
     if len(said) < 2 or not _NUMBER.search(normalise(answer)):
         return answer
