@@ -68,6 +68,16 @@ def test_the_model_sees_few_numbered_sentences_grouped_by_article():
     assert '"NOT FOUND"' in grammar(evidence) and '"NOT FOUND"' not in grammar(evidence, refusal=False)
 
 
+def test_a_title_the_shown_sentences_repeat_is_not_read_twice():
+    from llama_index.core.schema import NodeWithScore, TextNode
+
+    snippet = "Dominic Thiem defeated Alexander Zverev in the final, 2–6, 4–6, 6–4, 6–3, 7–6(8–6) to win the 2020 US Open."
+    meta = {"doc_id": "p1", "title": "Dominic Thiem defeated Alexander Zverev in the final, 2–6,…", "source": "", "date": ""}
+    hits = [NodeWithScore(node=TextNode(text=snippet, metadata=meta), score=1.0)]
+    user = messages(_evidence("Who won the 2020 US Open?", hits))[-1]["content"]
+    assert user.count("Dominic Thiem defeated") == 1 and "Article 1\n[S1]" in user  # nor "undated"
+
+
 def test_a_sentence_too_short_to_stand_alone_is_shown_with_the_one_before():
     question = "Who was the runner-up of the 2018 World Cup?"
     hits = _hits("2018 FIFA World Cup Russia. Back to FIFA+ · Match Centre · Teams. Croatia. Runner-up. 7. Matches played.")

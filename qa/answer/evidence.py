@@ -170,6 +170,7 @@ EXAMPLES = [
 _REPLY_LIKE = re.compile(r"\[\s*S\s*(\d+)\s*\]", re.IGNORECASE)
 
 
+REPEATED_TITLE_WORDS = 4  # a shorter title ("Fund") may sit in a sentence without being its repeat
 TITLE_WORDS = 10  # of an article's title in the prompt (each word ~1.5 tokens, ~0.04 s), unless asked about it
 
 
@@ -187,6 +188,19 @@ def metadata_line(meta: dict, title_words: int | None = None) -> str:
     return "; ".join(bits)
 
 
+def _prompt_header(meta: dict, shown: str, title_words: int | None) -> str:
+    """The article line the model reads: the metadata line without what costs prompt time and tells
+    it nothing — a title that its shown sentences already repeat (web snippets often open with their
+    title) and the word "undated" (the reader still sees both)."""
+    title = metadata_line({"title": meta.get("title") or ""}, title_words).rsplit("; undated", 1)[0]
+    bits = [] if len(title.split()) >= REPEATED_TITLE_WORDS and title.rstrip(".…") in shown else [title]
+    if meta.get("source"):
+        bits.append(meta["source"])
+    if meta.get("date"):
+        bits.append(f"dated {meta['date']}")
+    return "; ".join(bits)
+
+
 def messages(evidence: Evidence, question: str | None = None, per_article: bool = False) -> list[dict]:
     """The chat messages: short fixed instructions and worked examples first (llama.cpp reuses their
     cache), then the numbered sentences grouped by article, then the question."""
@@ -196,8 +210,10 @@ def messages(evidence: Evidence, question: str | None = None, per_article: bool 
         doc = evidence.doc_of(line.passage)
         if doc != current:
             current = doc
-            blocks.append(f"\nArticle {len({evidence.doc_of(l.passage) for l in evidence.lines[:line.n]})}: "
-                          f"{metadata_line(evidence.meta(line.passage), title_words)}")
+            shown = " ".join(" ".join(l.text.split()) for l in evidence.lines if evidence.doc_of(l.passage) == doc)
+            header = _prompt_header(evidence.meta(line.passage), shown, title_words)
+            blocks.append(f"\nArticle {len({evidence.doc_of(l.passage) for l in evidence.lines[:line.n]})}"
+                          + (f": {header}" if header else ""))
         text = _REPLY_LIKE.sub(r"(S\1)", " ".join(line.text.split()))
         blocks.append(f"[S{line.n}] {text}")
     user = (PER_ARTICLE if per_article else "") + "Sentences:" + "\n".join(blocks) + \
