@@ -8,7 +8,7 @@ from qa.answer.constraints import extract
 from qa.answer.crosscheck import asks_across_articles, for_one_article, leading_articles
 from qa.answer.dates import resolve
 from qa.answer.kinds import kind_of
-from qa.answer.evidence import grammar, messages, select
+from qa.answer.evidence import grammar, messages, metadata_line, select
 from qa.answer.followup import standalone
 from qa.answer.verify import Rejected, parse, supports, verify
 from qa.config import Settings
@@ -76,6 +76,8 @@ def test_a_title_the_shown_sentences_repeat_is_not_read_twice():
     hits = [NodeWithScore(node=TextNode(text=snippet, metadata=meta), score=1.0)]
     user = messages(_evidence("Who won the 2020 US Open?", hits))[-1]["content"]
     assert user.count("Dominic Thiem defeated") == 1 and "Article 1\n[S1]" in user  # nor "undated"
+    untitled = {"doc_id": "p2", "title": "", "source": "TASS", "date": ""}
+    assert metadata_line(untitled) == "p2; TASS; undated" and metadata_line(untitled, shown=snippet) == "p2; TASS"
 
 
 def test_a_sentence_too_short_to_stand_alone_is_shown_with_the_one_before():

@@ -174,30 +174,23 @@ REPEATED_TITLE_WORDS = 4  # a shorter title ("Fund") may sit in a sentence witho
 TITLE_WORDS = 10  # of an article's title in the prompt (each word ~1.5 tokens, ~0.04 s), unless asked about it
 
 
-def metadata_line(meta: dict, title_words: int | None = None) -> str:
+def metadata_line(meta: dict, title_words: int | None = None, shown: str | None = None) -> str:
     """What the model and the reader are told about an article: "title; TASS; dated 2025-04-19",
-    the title cut to `title_words` words when given."""
+    the title cut to `title_words` words when given. For the prompt, `shown` is the article's
+    sentences the model reads: a title they already repeat (web snippets open with their title) and
+    the word "undated" are left out, as they cost prompt time and tell the model nothing."""
     title = str(meta.get("title") or meta.get("doc_id", ""))
     words = title.split()
     if title_words and len(words) > title_words:
         title = " ".join(words[:title_words]).rstrip("…") + "…"
-    bits = [title]
-    if meta.get("source"):
-        bits.append(meta["source"])
-    bits.append(f"dated {meta['date']}" if meta.get("date") else "undated")
-    return "; ".join(bits)
-
-
-def _prompt_header(meta: dict, shown: str, title_words: int | None) -> str:
-    """The article line the model reads: the metadata line without what costs prompt time and tells
-    it nothing — a title that its shown sentences already repeat (web snippets often open with their
-    title) and the word "undated" (the reader still sees both)."""
-    title = metadata_line({"title": meta.get("title") or ""}, title_words).rsplit("; undated", 1)[0]
-    bits = [] if len(title.split()) >= REPEATED_TITLE_WORDS and title.rstrip(".…") in shown else [title]
+    repeated = shown is not None and len(title.split()) >= REPEATED_TITLE_WORDS and title.rstrip(".…") in shown
+    bits = [] if repeated else [title]
     if meta.get("source"):
         bits.append(meta["source"])
     if meta.get("date"):
         bits.append(f"dated {meta['date']}")
+    elif shown is None:
+        bits.append("undated")
     return "; ".join(bits)
 
 
@@ -211,7 +204,7 @@ def messages(evidence: Evidence, question: str | None = None, per_article: bool 
         if doc != current:
             current = doc
             shown = " ".join(" ".join(l.text.split()) for l in evidence.lines if evidence.doc_of(l.passage) == doc)
-            header = _prompt_header(evidence.meta(line.passage), shown, title_words)
+            header = metadata_line(evidence.meta(line.passage), title_words, shown)
             blocks.append(f"\nArticle {len({evidence.doc_of(l.passage) for l in evidence.lines[:line.n]})}"
                           + (f": {header}" if header else ""))
         text = _REPLY_LIKE.sub(r"(S\1)", " ".join(line.text.split()))
