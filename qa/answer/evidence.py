@@ -59,12 +59,19 @@ class Evidence:
     def meta(self, passage: int) -> dict:
         return self.passages[passage].node.metadata
 
+    def article_text(self, passage: int) -> str:
+        """The retrieved text of a passage's article, that passage first. A chunk boundary is no
+        boundary for the reader: "The rapper, whose real name is …" is about the Young Buck that
+        the article's previous chunk names."""
+        doc = self.doc_of(passage)
+        same = [p for p in range(len(self.passages)) if doc and p != passage and self.doc_of(p) == doc]
+        return "\n".join(self.passages[p].node.get_content() for p in [passage, *same])
+
     def check(self, passage: int, sentence: str) -> Check:
-        """How a sentence of one passage stands against the question's pins: the passage and its
-        article's title are its context, the article's date its date."""
-        hit = self.passages[passage]
-        meta = hit.node.metadata
-        return self.pins.check(sentence, f"{hit.node.get_content()}\n{meta.get('title', '')}", str(meta.get("date", "")))
+        """How a sentence of one passage stands against the question's pins: its article (as
+        retrieved) and title are its context, the article's date its date."""
+        meta = self.passages[passage].node.metadata
+        return self.pins.check(sentence, f"{self.article_text(passage)}\n{meta.get('title', '')}", str(meta.get("date", "")))
 
     def articles(self) -> list[str]:
         """Doc ids of the articles the lines come from, in the order they are shown."""

@@ -12,7 +12,7 @@ import re
 from qa.answer.constraints import MONTHS, NUMBER_WORDS
 from qa.answer.text import content_terms, normalise
 
-_WHO = re.compile(r"^\s*(?:who|whom|whose)\b|\b(?:by|to|with|from) whom\b|^\s*(?:which|what) (?:person|people|company|"
+_WHO = re.compile(r"^\s*(?:who|whom|whose)\b|\b(?:by|to|with|from) whom\b|\bnames? of\b|^\s*(?:which|what) (?:person|people|company|"
                   r"firm|team|club|country|nation|player|actor|actress|director|minister|official|leader|group|"
                   r"organi[sz]ation|agency|newspaper|outlet|band|singer|president|ceo|chairman|coach|manager)\b",
                   re.IGNORECASE)
@@ -43,7 +43,8 @@ AMOUNT = re.compile(rf"(?:{CURRENCY}\s?)?\d[\d,]*(?:\.\d+)?(?:\s?{SCALE}\b)?(?:\
 
 
 def kind_of(question: str) -> str:
-    """person | date | amount | count | place | any."""
+    """person | date | amount | count | place | any. "What is the name of …" asks for a name, as
+    who does: an answer must name someone or something the question does not."""
     if _AMOUNT.search(question):
         return "amount"
     if _COUNT.search(question):

@@ -3,7 +3,7 @@
 A claim (the model's short answer and the sentence it names: "April 26 [S3]") stands only when
 1. a sentence of the passages *states* it: the answer's new words (those not already in the
    question, at least SUPPORT_SHARE of them) and every number it gives are in that sentence —
-   the named one, or else another shown sentence whose passage is on topic, or another retrieved
+   the named one, or else another shown sentence whose article (as retrieved) is on topic, or another retrieved
    sentence that is itself on topic (the small model sometimes names a neighbour);
 2. that evidence — the sentence, with its passage and article title as context and its article's
    date — meets every pin of the question (year, quarter, edition, qualifiers, names:
@@ -104,7 +104,7 @@ def verify(claim: Claim, evidence: Evidence, min_relevance: float) -> Verified |
         answer = as_written_in(question, claim.answer, sentence)
         if not supports(answer, question, sentence):
             continue
-        if not named and relevance(question, text if shown else sentence) < min_relevance:
+        if not named and relevance(question, evidence.article_text(passage) if shown else sentence) < min_relevance:
             continue  # a sentence the model was not shown must itself be on topic
         check = evidence.check(passage, sentence)
         if not check.met:
