@@ -60,12 +60,13 @@ class Evidence:
         return self.passages[passage].node.metadata
 
     def article_text(self, passage: int) -> str:
-        """The retrieved text of a passage's article, that passage first. A chunk boundary is no
-        boundary for the reader: "The rapper, whose real name is …" is about the Young Buck that
-        the article's previous chunk names."""
+        """The retrieved text of a passage's article (its passages in retrieval order: one text per
+        article, so what it states is read once). A chunk boundary is no boundary for the reader:
+        "The rapper, whose real name is …" is about the Young Buck the article's previous chunk names."""
         doc = self.doc_of(passage)
-        same = [p for p in range(len(self.passages)) if doc and p != passage and self.doc_of(p) == doc]
-        return "\n".join(self.passages[p].node.get_content() for p in [passage, *same])
+        if not doc:
+            return self.passages[passage].node.get_content()
+        return "\n".join(hit.node.get_content() for p, hit in enumerate(self.passages) if self.doc_of(p) == doc)
 
     def check(self, passage: int, sentence: str) -> Check:
         """How a sentence of one passage stands against the question's pins: its article (as
