@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Iterator
 
 from qa.answer.compose import Answer, Source, compose, not_found, source_of
 from qa.answer.constraints import extract
 from qa.answer.crosscheck import asks_across_articles, for_one_article, leading_articles, on_its_topic
-from qa.answer.evidence import Evidence, grammar, messages, select
+from qa.answer.evidence import Evidence, finished_reply, grammar, messages, select
 from qa.answer.followup import standalone
 from qa.answer.text import relevance
 from qa.config import Settings, load_settings
@@ -165,13 +166,17 @@ class Dateline:
             return
         output = ""
         prompt = messages(evidence, for_one_article(asked) if groups else asked, per_article=bool(groups))
-        for piece in self.llm.stream(prompt, self.settings.max_answer_tokens,
+        with closing(self.llm.stream(prompt, self.settings.max_answer_tokens,
                                      grammar=grammar(evidence, per_article=bool(groups),
-                                                     refusal=self._may_refuse() and not groups)):
-            if not output:
-                timings["first_token_ms"] = round((time.perf_counter() - started) * 1000, 1)
-                yield Event("checking")
-            output += piece
+                                                     refusal=self._may_refuse() and not groups))) as reply:
+            for piece in reply:
+                if not output:
+                    timings["first_token_ms"] = round((time.perf_counter() - started) * 1000, 1)
+                    yield Event("checking")
+                output += piece
+                if whole := finished_reply(evidence, output, per_article=bool(groups)):
+                    output = whole  # the rest is fixed: no more passes of the model
+                    break
         timings["total_ms"] = round((time.perf_counter() - started) * 1000, 1)
         answer = compose(evidence, output, min_relevance=self.settings.min_relevance, compare=bool(groups),
                          timings=timings, **extra)

@@ -8,7 +8,7 @@ from qa.answer.constraints import extract
 from qa.answer.crosscheck import asks_across_articles, for_one_article, leading_articles
 from qa.answer.dates import resolve
 from qa.answer.kinds import kind_of
-from qa.answer.evidence import grammar, messages, metadata_line, select
+from qa.answer.evidence import finished_reply, grammar, messages, metadata_line, select
 from qa.answer.followup import standalone
 from qa.answer.verify import Rejected, parse, supports, verify
 from qa.config import Settings
@@ -78,6 +78,33 @@ def test_a_title_the_shown_sentences_repeat_is_not_read_twice():
     assert user.count("Dominic Thiem defeated") == 1 and "Article 1\n[S1]" in user  # nor "undated"
     untitled = {"doc_id": "p2", "title": "", "source": "TASS", "date": ""}
     assert metadata_line(untitled) == "p2; TASS; undated" and metadata_line(untitled, shown=snippet) == "p2; TASS"
+
+
+def test_the_article_line_leaves_out_a_date_stamp_title():
+    """Digits are a token each: the prompt's article line leaves out a title that is only the
+    snippet's date stamp, which its date says; the reader's line keeps the title as it is."""
+    stamp = _hits("Tesla delivered 184,877 vehicles in the first quarter of 2021.", dates=["2021-04-02"])
+    stamp[0].node.metadata["title"] = "Apr 2, 2021 ..."
+    user = messages(_evidence("How many vehicles did Tesla deliver in Q1 2021?", stamp))[-1]["content"]
+    assert "Article 1: dated 2021-04-02\n[S1] Tesla" in user and "Apr 2" not in user
+    stamp[0].node.metadata["title"] = "Jun 16, 2015 ... Tesla quarterly deliveries report"
+    assert "Article 1: Tesla quarterly deliveries report; dated 2021-04-02\n" in messages(_evidence("How many vehicles did Tesla deliver?", stamp))[-1]["content"]
+    assert metadata_line(stamp[0].node.metadata) == "Jun 16, 2015 ... Tesla quarterly deliveries report; dated 2021-04-02"  # the reader's line
+
+
+def test_reading_stops_once_the_reply_is_fixed():
+    """The grammar leaves only "]" after the last slot's sentence number: no more model passes."""
+    evidence = _evidence(Q, _hits(FUND, RUBIO))
+    assert len(evidence.lines) < 10
+    assert finished_reply(evidence, "April 26 [S") is None and finished_reply(evidence, "April 26") is None
+    assert finished_reply(evidence, "April 26 [S1") == "April 26 [S1]"
+    two = _evidence("What did each report say about the fund deadline?", _hits(FUND, RUBIO, doc_ids=["a", "b"]), per_article=True)
+    assert len(two.articles()) == 2
+    assert finished_reply(two, "April 26 [S1", per_article=True) is None
+    assert finished_reply(two, "April 26 [S1]\nParis [S2", per_article=True) == "April 26 [S1]\nParis [S2]"
+    many = _evidence(Q, _hits(" ".join(f"The fund deadline item {i} is April {i}." for i in range(1, 13))))
+    many.lines = many.lines + [type(many.lines[0])(n, 0, 0, 1, "x") for n in range(len(many.lines) + 1, 13)]
+    assert finished_reply(many, "April 1 [S1") is None and finished_reply(many, "April 2 [S2") == "April 2 [S2]"
 
 
 def test_a_sentence_too_short_to_stand_alone_is_shown_with_the_one_before():

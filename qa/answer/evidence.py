@@ -186,13 +186,18 @@ def metadata_line(meta: dict, title_words: int | None = None, shown: str | None 
     """What the model and the reader are told about an article: "title; TASS; dated 2025-04-19",
     the title cut to `title_words` words when given. For the prompt, `shown` is the article's
     sentences the model reads: a title they already repeat (web snippets open with their title) and
-    the word "undated" are left out, as they cost prompt time and tell the model nothing."""
+    the word "undated" are left out, as they cost prompt time and tell the model nothing; so is a
+    dated title's leading date stamp ("Aug 9, 2021 ..."; web snippets are titled by their first
+    sentence, often the stamp alone): "dated 2021-08-09" says it, and digits are a token each."""
     title = str(meta.get("title") or meta.get("doc_id", ""))
+    if shown is not None and meta.get("date"):
+        title = title[dateline_length(title):].strip()
+        title = title if title.strip(".…-–— ") else ""
     words = title.split()
     if title_words and len(words) > title_words:
         title = " ".join(words[:title_words]).rstrip("…") + "…"
     repeated = shown is not None and len(title.split()) >= REPEATED_TITLE_WORDS and title.rstrip(".…") in shown
-    bits = [] if repeated else [title]
+    bits = [] if repeated or not title else [title]
     if meta.get("source"):
         bits.append(meta["source"])
     if meta.get("date"):
@@ -237,3 +242,17 @@ def grammar(evidence: Evidence, per_article: bool = False, refusal: bool = True)
     slots = [f"slot{k} ::= " + slot([line for line in evidence.lines if evidence.doc_of(line.passage) == doc])
              for k, doc in enumerate(docs)]
     return "root ::= " + ' "\\n" '.join(f"slot{k}" for k in range(len(docs))) + "\n" + "\n".join(slots) + "\n" + answer
+
+
+def finished_reply(evidence: Evidence, output: str, per_article: bool = False) -> str | None:
+    """The whole reply once what the model has written fixes the rest: the last answer slot's
+    sentence number can grow into no other shown number, so the grammar leaves only "]" and the end.
+    Reading stops there: each further token is one more pass of the model (~0.05 s on two cores)."""
+    slots = len(evidence.articles()) if per_article else 1
+    replies = output.split("\n")
+    m = re.search(r"\[S(\d+)$", replies[-1])
+    if len(replies) != slots or not m:
+        return None
+    if any(str(line.n).startswith(m.group(1)) and str(line.n) != m.group(1) for line in evidence.lines):
+        return None
+    return output + "]"
