@@ -271,3 +271,34 @@ def test_malformed_stream_event_is_an_llm_error(models_cache, tmp_path):
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+# --- the in-process model: the reply grammar checked on the greedy token -----------------------
+def test_greedy_grammar_check_gives_llama_cpps_own_grammar_reply(base_gguf):
+    """The packaged model asks the grammar about the best token only (qa/models/llm.py): its replies
+    must be llama.cpp's grammar-sampled replies token for token, also where the grammar refuses
+    what the model would write unconstrained (a "[" inside the answer, the 60-character cap)."""
+    from llama_cpp import Llama, LlamaGrammar
+
+    from qa.answer.evidence import MAX_ANSWER_CHARS
+    from qa.models.llm import _greedy_grammar_llama
+
+    reply = f'root ::= answer " [S" ("1" | "2") "]" | "NOT FOUND"\nanswer ::= [^\\n\\[]{{1,{MAX_ANSWER_CHARS}}}\n'
+    prompts = ["Sentences:\n[S1] The lease is worth 1.2 billion euros.\n[S2] Maersk signed it on Thursday.\n\n"
+               "Question: Who signed the lease?",
+               "Write the numbers from one to thirty in words, then the text [S1].",
+               "Quote a citation such as [1] and explain it at length."]
+    options = dict(n_ctx=1024, n_threads=2, n_batch=512, flash_attn=True, verbose=False)
+    replies = {}
+    for name, cls in (("llama.cpp", Llama), ("greedy check", _greedy_grammar_llama())):
+        llm = cls(model_path=str(base_gguf), **options)
+        for grammar in (reply, None):
+            replies[name, grammar is None] = [
+                llm.create_chat_completion(messages=[{"role": "user", "content": p}], max_tokens=40, temperature=0.0,
+                                           top_k=1, grammar=LlamaGrammar.from_string(grammar, verbose=False) if grammar else None,
+                                           )["choices"][0]["message"]["content"] for p in prompts]
+        del llm
+    assert replies["greedy check", False] == replies["llama.cpp", False]
+    assert replies["greedy check", True] == replies["llama.cpp", True]  # no grammar: untouched
+    assert replies["llama.cpp", False] != replies["llama.cpp", True]  # the grammar refused tokens the model chose
+    assert all(r == "NOT FOUND" or r.endswith("]") for r in replies["greedy check", False])
