@@ -1,0 +1,11 @@
+#!/bin/bash
+# What ran for this block (code b72f8b7, nothing else running): the VM's prompt-read speed before
+# and after (session11-tune/prompt_speed.py), and evals/report_block.sh unchanged — seed, RGB (both
+# with --baseline), rgb-conflict, the quote-first pipeline (6bbbddb worktree at /work/base) on the
+# seed report half, BBC with --baseline, bench_load.
+set -x
+OUT=evals/results/2026-12-02/session11
+date -u; .venv/bin/python evals/results/2026-12-02/session11-tune/prompt_speed.py
+bash evals/report_block.sh $OUT /tmp/q11
+date -u; .venv/bin/python evals/results/2026-12-02/session11-tune/prompt_speed.py
+date -u
