@@ -87,9 +87,15 @@ def test_the_article_line_leaves_out_a_date_stamp_title():
     stamp[0].node.metadata["title"] = "Apr 2, 2021 ..."
     user = messages(_evidence("How many vehicles did Tesla deliver in Q1 2021?", stamp))[-1]["content"]
     assert "Article 1: dated 2021-04-02\n[S1] Tesla" in user and "Apr 2" not in user
-    stamp[0].node.metadata["title"] = "Jun 16, 2015 ... Tesla quarterly deliveries report"
+    stamp[0].node.metadata["title"] = "2 April 2021 - Tesla quarterly deliveries report"
     assert "Article 1: Tesla quarterly deliveries report; dated 2021-04-02\n" in messages(_evidence("How many vehicles did Tesla deliver?", stamp))[-1]["content"]
-    assert metadata_line(stamp[0].node.metadata) == "Jun 16, 2015 ... Tesla quarterly deliveries report; dated 2021-04-02"  # the reader's line
+    stamp[0].node.metadata["title"] = "Jun 16, 2015 ... Tesla quarterly deliveries report"  # another day: it says something
+    assert "Article 1: Jun 16, 2015 ... Tesla quarterly" in messages(_evidence("How many vehicles did Tesla deliver?", stamp))[-1]["content"]
+    for title in ("WASHINGTON (Reuters) - Tesla deliveries rise", "NASA (Update) - Artemis II launch slips"):
+        stamp[0].node.metadata["title"] = title  # a wire dateline in a title is title text
+        assert f"Article 1: {title}; dated" in messages(_evidence("How many vehicles did Tesla deliver?", stamp))[-1]["content"]
+    stamp[0].node.metadata["title"] = "Apr 2, 2021 ..."
+    assert metadata_line(stamp[0].node.metadata) == "Apr 2, 2021 ...; dated 2021-04-02"  # the reader's line is as stored
 
 
 def test_reading_stops_once_the_reply_is_fixed():

@@ -22,7 +22,7 @@ from llama_index.core.schema import NodeWithScore
 from qa.answer.constraints import Check, Constraints
 from qa.answer.kinds import about_the_article, evident_in
 from qa.answer.text import content_terms, sentence_spans
-from qa.ingest.readers import dateline_length
+from qa.ingest.readers import dateline_length, stamp_length
 
 # The evidence budget (Settings.evidence_lines / evidence_chars, 5 sentences / 700 characters by
 # default) is enough for the answer and a neighbour, ~150-250 prompt tokens (a news sentence is ~30
@@ -187,11 +187,11 @@ def metadata_line(meta: dict, title_words: int | None = None, shown: str | None 
     the title cut to `title_words` words when given. For the prompt, `shown` is the article's
     sentences the model reads: a title they already repeat (web snippets open with their title) and
     the word "undated" are left out, as they cost prompt time and tell the model nothing; so is a
-    dated title's leading date stamp ("Aug 9, 2021 ..."; web snippets are titled by their first
-    sentence, often the stamp alone): "dated 2021-08-09" says it, and digits are a token each."""
+    title's leading stamp of the article's own date ("Aug 9, 2021 ..."; web snippets are titled by
+    their first sentence, often the stamp alone): "dated 2021-08-09" says it, and digits are a token each."""
     title = str(meta.get("title") or meta.get("doc_id", ""))
-    if shown is not None and meta.get("date"):
-        title = title[dateline_length(title):].strip()
+    if shown is not None and (stamp := stamp_length(title, str(meta.get("date") or ""))):
+        title = title[stamp:].strip()
         title = title if title.strip(".…-–— ") else ""
     words = title.split()
     if title_words and len(words) > title_words:
@@ -247,7 +247,9 @@ def grammar(evidence: Evidence, per_article: bool = False, refusal: bool = True)
 def finished_reply(evidence: Evidence, output: str, per_article: bool = False) -> str | None:
     """The whole reply once what the model has written fixes the rest: the last answer slot's
     sentence number can grow into no other shown number, so the grammar leaves only "]" and the end.
-    Reading stops there: each further token is one more pass of the model (~0.05 s on two cores)."""
+    Reading stops there: each further token is one more pass of the model (~0.05 s on two cores).
+    A server that ignores the grammar is stopped there too, at its first whole tag ("Paris [S1]"
+    of "Paris [S1] and Lyon [S2]"): the reply shape asks for one answer and one sentence."""
     slots = len(evidence.articles()) if per_article else 1
     replies = output.split("\n")
     m = re.search(r"\[S(\d+)$", replies[-1])

@@ -68,6 +68,7 @@ class LlamaCppModel:
         return LlamaGrammar.from_string(text, verbose=False)
 
 
+@functools.lru_cache(maxsize=1)
 def _greedy_grammar_llama():
     """llama-cpp-python's Llama, with the reply grammar checked on the greedy token only.
 
@@ -75,7 +76,9 @@ def _greedy_grammar_llama():
     ~28 ms of the ~72 ms a written token takes on two cores. Decoding is greedy (temperature 0),
     so the grammar's token is the best-scoring token it allows: take the best token, ask the grammar
     about that one, and mask the whole vocabulary only when it is refused (as llama.cpp's own
-    common sampler does). The reply is the same token for token (tests/test_backends.py)."""
+    common sampler does). The reply is the same token for token (tests/test_backends.py) as long
+    as nothing else reshapes the logits: `LlamaCppModel.stream` sets no repeat penalty, logit bias
+    or logits processor (the refused-token path reads the model's raw logits)."""
     import ctypes
 
     import numpy as np
@@ -111,6 +114,10 @@ def _greedy_grammar_llama():
                 token = int(np.argmax(view["logit"]))
             C.llama_sampler_accept(rule, token)
             return token
+
+        def close(self) -> None:
+            self._free_reply_grammar()
+            super().close()
 
         def _free_reply_grammar(self):
             if self._reply_grammar is not None:

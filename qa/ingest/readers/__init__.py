@@ -15,9 +15,9 @@ from typing import Iterable, Iterator
 
 from qa.ingest.readers import feeds, html, pdf, tables, text, web
 from qa.ingest.readers.base import Article, Origin, ReadFailure, Unreadable, human_size
-from qa.ingest.readers.text import dateline_length
+from qa.ingest.readers.text import dateline_length, stamp_length
 
-__all__ = ["Article", "ReadFailure", "SUPPORTED_SUFFIXES", "dateline_length", "read_sources"]
+__all__ = ["Article", "ReadFailure", "SUPPORTED_SUFFIXES", "dateline_length", "read_sources", "stamp_length"]
 
 _READERS = {".txt": text.read_txt, ".md": text.read_markdown, ".markdown": text.read_markdown,
             ".html": html.read_html, ".htm": html.read_html, ".csv": tables.read_csv, ".jsonl": tables.read_jsonl,

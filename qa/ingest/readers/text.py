@@ -131,6 +131,26 @@ def parse_dateline(text: str, with_date: bool = True) -> Dateline:
     return Dateline(source=(m["slash"] or m["paren"]).strip(), date=date, end=m.end())
 
 
+def stamp_length(text: str, date: str) -> int:
+    """Characters of the date stamp opening `text` when it states `date` (ISO), else 0. A snippet's
+    title "Aug 9, 2021 ..." on an article dated 2021-08-09 says its date twice; a title stamped with
+    another day says something ("September 11, 2001: The day…"). Read without dateparser: this runs
+    for every article line of every prompt."""
+    from datetime import datetime
+
+    stamp = _STAMP.match(text)
+    if not stamp or not date:
+        return 0
+    written = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b|[.,]", "", stamp["date"])
+    for form in ("%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y"):
+        try:
+            if datetime.strptime(written, form).date().isoformat() == date:
+                return stamp.end()
+        except ValueError:
+            continue
+    return 0
+
+
 def dateline_length(text: str) -> int:
     """Characters of the news dateline that opens `text` ("WASHINGTON, April 19. /TASS/. "), 0 if none."""
     return parse_dateline(text, with_date=False).end
