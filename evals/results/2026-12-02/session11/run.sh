@@ -1,11 +1,12 @@
 #!/bin/bash
 # What ran for this block (code b72f8b7, nothing else running): the VM's prompt-read speed before
-# and after (session11-tune/prompt_speed.py), and evals/report_block.sh unchanged — seed, RGB (both
+# and after (session9-tune/prompt_speed.py with the joined GGUF's path; the run used a copy of it
+# with that path written in, since folded back), and evals/report_block.sh unchanged — seed, RGB (both
 # with --baseline), rgb-conflict, the quote-first pipeline (6bbbddb worktree at /work/base) on the
 # seed report half, BBC with --baseline, bench_load.
 set -x
 OUT=evals/results/2026-12-02/session11
-date -u; .venv/bin/python evals/results/2026-12-02/session11-tune/prompt_speed.py
+date -u; .venv/bin/python evals/results/2026-12-02/session9-tune/prompt_speed.py "${GGUF:-/tmp/rgbstore/models/cc324af070c2ecbf.gguf}"
 bash evals/report_block.sh $OUT /tmp/q11
-date -u; .venv/bin/python evals/results/2026-12-02/session11-tune/prompt_speed.py
+date -u; .venv/bin/python evals/results/2026-12-02/session9-tune/prompt_speed.py "${GGUF:-/tmp/rgbstore/models/cc324af070c2ecbf.gguf}"
 date -u

@@ -1,6 +1,6 @@
 import time, sys, os
 from llama_cpp import Llama
-path = "/root/dlmodels/cc324af070c2ecbf.gguf"
+path = sys.argv[1] if len(sys.argv) > 1 else "/root/dlmodels/cc324af070c2ecbf.gguf"  # the joined packaged GGUF
 text = open("corpus/" + sorted(os.listdir("corpus"))[0]).read()*3
 L = Llama(model_path=path, n_ctx=2048, n_threads=2, n_batch=512, flash_attn=True, verbose=False)
 toks = L.tokenize(text.encode())
