@@ -34,14 +34,14 @@ class LlamaCppModel:
 
     def __init__(self, path: str, name: str, settings: Settings):
         try:
-            import llama_cpp  # noqa: F401
+            llama_class = _greedy_grammar_llama()
         except ImportError as exc:
             raise UserError("the local model needs llama-cpp-python: pip install llama-cpp-python") from exc
         if not os.path.isfile(path):
             raise UserError(f"GGUF file not found: {path}")
         self.name = name
         self._lock = threading.Lock()
-        self._llm = _greedy_grammar_llama()(
+        self._llm = llama_class(
             model_path=path,
             n_ctx=settings.n_ctx,
             n_threads=settings.n_threads or os.cpu_count() or 2,
@@ -90,12 +90,11 @@ def _greedy_grammar_llama():
 
         def _init_sampler(self, *args, grammar=None, **kwargs):
             self._free_reply_grammar()
-            if grammar is not None and kwargs.get("temp") != 0.0:  # sampling: llama.cpp's own way
-                return super()._init_sampler(*args, grammar=grammar, **kwargs)
-            if grammar is not None:
+            if grammar is not None and kwargs.get("temp") == 0.0:  # greedy: checked here; sampling: llama.cpp's way
                 self._reply_grammar = C.llama_sampler_init_grammar(
                     self._model.vocab, grammar._grammar.encode(), grammar._root.encode())
-            return super()._init_sampler(*args, grammar=None, **kwargs)
+                grammar = None
+            return super()._init_sampler(*args, grammar=grammar, **kwargs)
 
         def sample(self, *args, idx=None, **kwargs):
             token = super().sample(*args, idx=idx, **kwargs)

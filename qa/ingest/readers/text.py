@@ -5,6 +5,7 @@ dateparser ("2024-03-04T10:00Z", "Mon, 06 May 2024 10:00 GMT", "WASHINGTON, Apri
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Iterator, NamedTuple
 
 from qa.ingest.readers.base import Article, Origin, ReadFailure, Unreadable, first_sentence
@@ -136,8 +137,6 @@ def stamp_length(text: str, date: str) -> int:
     title "Aug 9, 2021 ..." on an article dated 2021-08-09 says its date twice; a title stamped with
     another day says something ("September 11, 2001: The day…"). Read without dateparser: this runs
     for every article line of every prompt."""
-    from datetime import datetime
-
     stamp = _STAMP.match(text)
     if not stamp or not date:
         return 0
