@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     candidates: int = 20  # per retriever before fusion
     min_relevance: float = 0.34  # share of the question's content words a passage must hold
     evidence_lines: int = 5  # sentences shown to the model (each ~30 prompt tokens, ~0.5 s on 2 cores)
-    evidence_chars: int = 700  # and at most this many characters of them
+    evidence_chars: int = 700  # and at most this many characters' worth (a digit counts 4, a further article its title)
 
     # --- limits and serving --------------------------------------------------------------
     max_question_chars: int = 1000

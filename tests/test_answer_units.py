@@ -68,6 +68,19 @@ def test_the_model_sees_few_numbered_sentences_grouped_by_article():
     assert '"NOT FOUND"' in grammar(evidence) and '"NOT FOUND"' not in grammar(evidence, refusal=False)
 
 
+def test_the_evidence_budget_counts_digits_and_each_further_articles_header():
+    """A digit is a prompt token of its own, and a sentence of one more article brings its header line."""
+    from qa.answer.evidence import prompt_cost
+
+    assert prompt_cost("April 26") == len("April 26") + 3 * 2
+    near = "Talks on the fund agreement went on late into the night, officials said."
+    budget = prompt_cost(FUND) + len(near) + 3  # both sentences fit, the second article's header ("talks") does not
+    one_article = select(Q, extract(Q), _hits(FUND, near, doc_ids=["fund", "fund"]), max_lines=5, max_chars=budget)
+    two_articles = select(Q, extract(Q), _hits(FUND, near, doc_ids=["fund", "talks"]), max_lines=5, max_chars=budget)
+    assert [line.text for line in one_article.lines] == [FUND, near]
+    assert [line.text for line in two_articles.lines] == [FUND]
+
+
 def test_a_title_the_shown_sentences_repeat_is_not_read_twice():
     from llama_index.core.schema import NodeWithScore, TextNode
 

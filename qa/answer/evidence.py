@@ -82,6 +82,18 @@ class Evidence:
 SHORT_WORDS = 4  # a sentence of fewer words ("Runner-up.", in a listing: "Croatia. Runner-up.") comes with the one before
 PIN_BONUS = 0.3  # a sentence whose evidence meets every pin of a question that has pins
 KIND_BONUS = 0.2  # an on-topic sentence holding a value of the kind asked (a date for when…)
+DIGIT_COST = 3  # a digit is a prompt token of its own, as ~4 characters of words are: it spends 1 + 3 of the budget
+TITLE_WORDS = 10  # of an article's title in the prompt (each word ~1.5 tokens, ~0.04 s), unless asked about it
+
+
+def prompt_cost(text: str) -> int:
+    """What a text spends of the evidence budget: its characters, a digit counted as ~a token's worth."""
+    return len(text) + DIGIT_COST * sum(ch.isdigit() for ch in text)
+
+
+def header_cost(meta: dict) -> int:
+    """What a further article's header line spends of the budget (its title as the prompt shows it, at most)."""
+    return prompt_cost(" ".join(str(meta.get("title") or "").split()[:TITLE_WORDS]))
 
 
 def select(question: str, pins: Constraints, passages: list[NodeWithScore], *, max_lines: int, max_chars: int,
@@ -130,7 +142,10 @@ def select(question: str, pins: Constraints, passages: list[NodeWithScore], *, m
         if quota is not None and quota[doc(i)] <= 0:
             continue
         new = [c for c in [(i, start, end)] + ([(i, *before)] if before else []) if c not in chosen]
-        cost = sum(e - s for _, s, e in new)
+        text = passages[i].node.get_content()
+        cost = sum(prompt_cost(text[s:e]) for _, s, e in new)
+        if chosen and all(doc(c[0]) != doc(i) for c in chosen):  # a further article: one more header line
+            cost += header_cost(passages[i].node.metadata)
         if chosen and used + cost > max_chars:
             continue
         chosen.update({c: worth(pick) for c in new})
@@ -179,7 +194,6 @@ _REPLY_LIKE = re.compile(r"\[\s*S\s*(\d+)\s*\]", re.IGNORECASE)
 
 
 REPEATED_TITLE_WORDS = 4  # a shorter title ("Fund") may sit in a sentence without being its repeat
-TITLE_WORDS = 10  # of an article's title in the prompt (each word ~1.5 tokens, ~0.04 s), unless asked about it
 
 
 def metadata_line(meta: dict, title_words: int | None = None, shown: str | None = None) -> str:
