@@ -19,6 +19,7 @@ from llama_index.core.vector_stores import FilterOperator, MetadataFilter, Metad
 
 from qa.answer.constraints import extract
 from qa.answer.kinds import evident_in
+from qa.answer.text import sentence_spans
 from qa.errors import UserError
 from qa.store import Store
 
@@ -98,12 +99,17 @@ KIND_WEIGHT = 0.3  # a passage holding a value of the kind asked gains this much
 
 def by_pins(question: str, hits: list[NodeWithScore]) -> list[NodeWithScore]:
     """Hits that hold more of the question's pins, and a value of the kind asked (a date for when,
-    an amount for how much), first; a stable sort keeps the fused order among equals."""
+    an amount for how much) in a sentence that meets the pins, first; a stable sort keeps the fused
+    order among equals. The value must be in such a sentence: a page on the 2020 draft that links
+    to "2021 NBA Draft" holds a date, but of 2020, and is no answer to when the 2021 draft was."""
     pins = extract(question)
 
     def held(hit: NodeWithScore) -> float:
         meta, text = hit.node.metadata, hit.node.get_content()
-        return pins.score(f"{text}\n{meta.get('title', '')}", str(meta.get("date", ""))) + KIND_WEIGHT * evident_in(question, text)
+        context, date = f"{text}\n{meta.get('title', '')}", str(meta.get("date", ""))
+        answers = any(evident_in(question, text[a:b]) and pins.check(text[a:b], context, date).met
+                      for a, b in sentence_spans(text)) if evident_in(question, text) else False
+        return pins.score(context, date) + KIND_WEIGHT * answers
 
     return sorted(hits, key=held, reverse=True)
 

@@ -348,6 +348,26 @@ def test_retrieval_ranks_passages_holding_the_pins_first():
         ["The 2019", "The 2021", "The Kest"]
 
 
+def test_retrieval_weighs_a_missing_name_below_a_missing_year_or_quarter():
+    """A snippet may leave out the company it is about ("…$10.4 billion in revenue in Q1 2021"); verification
+    lets one of a question's two names go, and retrieval counts a name for half a year or quarter."""
+    from qa.retrieve import by_pins
+
+    hits = _hits("Kestrel's first-quarter figures for 2021 and 2022 are in the table below.",
+                 "Kestrel's Q1 2023 revenue was $23.3 billion.",
+                 "That compares with $10.4 billion in revenue in Q1 2021.")
+    assert by_pins("What was Kestrel's revenue in Q1 2021?", hits)[0].node.get_content().startswith("That compares")
+
+
+def test_retrieval_counts_a_value_of_the_kind_asked_only_in_a_sentence_meeting_the_pins():
+    """A page on the 2020 draft that links to "2021 Kestrel Draft" holds a date, but of 2020."""
+    from qa.retrieve import by_pins
+
+    hits = _hits("2019 Kestrel Draft. 2021 Kestrel Draft. Date: Wednesday, November 18, 2020.",
+                 "The 2021 Kestrel Draft was held on July 29, 2021.")
+    assert by_pins("What is the date of the 2021 Kestrel Draft?", hits)[0].node.get_content().startswith("The 2021")
+
+
 @pytest.mark.parametrize("a, b", [("Pogačar", "Tadej Pogacar"), ("Nov. 12, 2020", "November 12, 2020"),
                                   ("$6.04 billion", "6,036 million dollars"), ("U.S.", "the United States"),
                                   ("12 November", "November 12, 2020"), ("June 2020", "June 6, 2020"),
