@@ -94,7 +94,7 @@ class HybridRetriever:
         return by_pins(question, fused.retrieve(question))[:top_k]
 
 
-KIND_WEIGHT = 0.3  # a passage holding a value of the kind asked gains this much (a third of a pin's share at most)
+KIND_WEIGHT = 0.3  # a passage with a sentence that holds a value of the kind asked and meets the pins gains this much
 
 
 def by_pins(question: str, hits: list[NodeWithScore]) -> list[NodeWithScore]:
@@ -106,7 +106,7 @@ def by_pins(question: str, hits: list[NodeWithScore]) -> list[NodeWithScore]:
 
     def held(hit: NodeWithScore) -> float:
         meta, text = hit.node.metadata, hit.node.get_content()
-        context, date = f"{text}\n{meta.get('title', '')}", str(meta.get("date", ""))
+        context, date = f"{text}\n{meta.get('title') or ''}", str(meta.get("date") or "")
         answers = any(evident_in(question, text[a:b]) and pins.check(text[a:b], context, date).met
                       for a, b in sentence_spans(text)) if evident_in(question, text) else False
         return pins.score(context, date) + KIND_WEIGHT * answers

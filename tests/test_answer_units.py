@@ -70,9 +70,9 @@ def test_the_model_sees_few_numbered_sentences_grouped_by_article():
 
 def test_the_evidence_budget_counts_digits_and_each_further_articles_header():
     """A digit is a prompt token of its own, and a sentence of one more article brings its header line."""
-    from qa.answer.evidence import prompt_cost
+    from qa.answer.evidence import DIGIT_COST, prompt_cost
 
-    assert prompt_cost("April 26") == len("April 26") + 3 * 2
+    assert prompt_cost("April 26") == len("April 26") + DIGIT_COST * 2
     near = "Talks on the fund agreement went on late into the night, officials said."
     budget = prompt_cost(FUND) + len(near) + 3  # both sentences fit, the second article's header ("talks") does not
     one_article = select(Q, extract(Q), _hits(FUND, near, doc_ids=["fund", "fund"]), max_lines=5, max_chars=budget)
@@ -349,8 +349,8 @@ def test_retrieval_ranks_passages_holding_the_pins_first():
 
 
 def test_retrieval_weighs_a_missing_name_below_a_missing_year_or_quarter():
-    """A snippet may leave out the company it is about ("…$10.4 billion in revenue in Q1 2021"); verification
-    lets one of a question's two names go, and retrieval counts a name for half a year or quarter."""
+    """A snippet may leave out the company it is about ("…$10.4 billion in revenue in Q1 2021"): retrieval counts
+    a name for half a year or quarter, and a value of the kind asked (an amount) decides between the rest."""
     from qa.retrieve import by_pins
 
     hits = _hits("Kestrel's first-quarter figures for 2021 and 2022 are in the table below.",

@@ -14,7 +14,8 @@ Kinds (all found by general rules, no word lists tied to particular questions):
 - number: any other number of the question ("Diablo 3", "iPhone 11");
 - date: a day of a month ("April 19", "19 April");
 - qualifier: men's / women's, singles / doubles (one excludes the other);
-- name: the question's proper names ("U.S. Open", "Tesla"). Retrieval ranks by them; evidence must
+- name: the question's proper names ("U.S. Open", "Tesla"). Retrieval ranks by them (each at half
+  the weight of another pin: NAME_WEIGHT); evidence must
   hold most of them (NAME_SHARE) when the question names several (MIN_NAMES), not each: a
   title-cased question ("the 92nd Academy Awards Ceremony") names more than any passage repeats,
   and one or two names are often written otherwise ("U.S." for "US", "Russia" for "Russian").
@@ -104,6 +105,8 @@ class Constraints:
 
     def check(self, sentence: str, context: str = "", date: str = "") -> Check:
         """Does a sentence (with its passage/title as context and its article's ISO date) hold every pin?"""
+        if not self.pins:
+            return Check(True)
         said, around = Facts.of(sentence), Facts.of(context)
         missing, rivals, names_missing = [], [], []
         for pin in self.pins:
@@ -119,15 +122,22 @@ class Constraints:
         return Check(not missing, tuple(missing), tuple(rivals))
 
     def score(self, text: str, date: str = "") -> float:
-        """Share of the pins a passage holds (retrieval ranks by it); 1.0 when there are none."""
+        """Weighted share of the pins a passage holds (retrieval ranks by it), a name counting NAME_WEIGHT;
+        1.0 when there are none."""
         if not self.pins:
             return 1.0
         facts = Facts.of(text)
-        weight = lambda p: NAME_WEIGHT if p.kind == "name" else 1.0  # noqa: E731
-        return sum(weight(p) * (_judge(p, facts, Facts(), date) is True) for p in self.pins) / sum(map(weight, self.pins))
+        return sum(_weight(p) * (_judge(p, facts, Facts(), date) is True) for p in self.pins) / sum(map(_weight, self.pins))
 
 
-NAME_WEIGHT = 0.5  # a name counts for half a year or quarter in retrieval's share: verification lets one of two go
+NAME_WEIGHT = 0.5  # a name counts half any other pin in retrieval's share: a snippet may leave out whom it is about,
+# verification asks no name of a question that gives one or two (MIN_NAMES), and the year tells recurring events apart
+
+
+def _weight(pin: Pin) -> float:
+    return NAME_WEIGHT if pin.kind == "name" else 1.0
+
+
 NAME_SHARE = 2 / 3  # share of the question's names the evidence (sentence, passage, title) must hold…
 MIN_NAMES = 3  # …when it names at least this many: with one or two ("US", "Russian") a passage saying "U.S."
 # or "Russia" would fail; measured on the seed report half, requiring them refused 4 right answers

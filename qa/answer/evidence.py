@@ -92,8 +92,9 @@ def prompt_cost(text: str) -> int:
 
 
 def header_cost(meta: dict) -> int:
-    """What a further article's header line spends of the budget (its title as the prompt shows it, at most)."""
-    return prompt_cost(" ".join(str(meta.get("title") or "").split()[:TITLE_WORDS]))
+    """What a further article's header line spends of the budget: its title (an untitled article's doc
+    id) cut to TITLE_WORDS words. Its source and date are left uncounted: every header has them."""
+    return prompt_cost(" ".join(str(meta.get("title") or meta.get("doc_id", "")).split()[:TITLE_WORDS]))
 
 
 def select(question: str, pins: Constraints, passages: list[NodeWithScore], *, max_lines: int, max_chars: int,
@@ -144,7 +145,8 @@ def select(question: str, pins: Constraints, passages: list[NodeWithScore], *, m
         new = [c for c in [(i, start, end)] + ([(i, *before)] if before else []) if c not in chosen]
         text = passages[i].node.get_content()
         cost = sum(prompt_cost(text[s:e]) for _, s, e in new)
-        if chosen and all(doc(c[0]) != doc(i) for c in chosen):  # a further article: one more header line
+        if quota is None and chosen and all(doc(c[0]) != doc(i) for c in chosen):  # a further article: one more header
+            # line (comparison questions show every article's header anyway)
             cost += header_cost(passages[i].node.metadata)
         if chosen and used + cost > max_chars:
             continue
