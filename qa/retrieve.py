@@ -1,8 +1,9 @@
 """Hybrid retrieval: Chroma dense + BM25, fused by reciprocal rank (llama-index pieces), then
 ranked by the question's pins: a passage whose text, title or article date holds every year,
 quarter, edition and name the question pins down comes before one that misses any (fusion order
-kept among equals), since news archives hold the same event for every year; a passage that holds
-a value of the kind asked (a date for a when-question) gains a little.
+kept among equals), since news archives hold the same event for every year; a missing name costs
+half what a missing year does. A passage with a sentence that holds a value of the kind asked (a
+date for a when-question) and meets the pins gains a little.
 
 Filters (source, date range) go to Chroma as metadata filters and to BM25 as a corpus mask, so
 both sides rank only the articles the user asked about.
