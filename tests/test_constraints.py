@@ -110,6 +110,14 @@ def test_answers_of_the_wrong_kind_do_not_fit():
     assert fits("How much did Google pay?", "$1.65 billion")
 
 
+@pytest.mark.parametrize("answer, right", [("3 years", False), ("£1.5m", True), ("US$5m", True), ("40 pence", True),
+                                           ("1.2 billion euros", True), ("Rs. 500 crore", True)])
+def test_a_payment_is_answered_with_a_sum_of_money(answer, right):
+    """"3 years" is an amount, but not of what was paid; a change ("by how much…") may be a share."""
+    assert fits("How much did the broadcaster pay for the rights?", answer) is right
+    assert fits("By how much did the cost rise?", "5%")
+
+
 def test_a_partial_amount_is_shown_whole_from_its_sentence():
     sentence = "The state will invest 4.1 million euros in the port, the ministry said."
     assert whole_amount("4.1", sentence) == "4.1 million euros"

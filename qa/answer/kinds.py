@@ -38,6 +38,13 @@ SCALE = r"(?:thousand|million|billion|trillion|mn|bn|tn|m|b|k)"
 UNIT = (r"(?:dollars?|euros?|pounds?|sterling|yen|yuan|rupees?|roubles?|rubles?|francs?|pesos?|won|"
         r"cents?|pence|p|%|per ?cent|percentage points?|points?|tonnes?|tons?|barrels?|kilometres?|km|miles?|"
         r"kg|kilograms?|metres?|meters?|hours?|days?|weeks?|months?|years?|people|votes?|shares?|units?)")
+# A how-much question about a payment asks for a sum of money: "3 years" is an amount, but not of
+# what Sky paid. A change ("by how much did it cost more") may be a percentage, so it is left out.
+_MONEY = re.compile(r"^(?!.*\bby how much\b).*\b(?:pay|pays|paid|paying|cost|costs|costing|spend|spends|spent|"
+                    r"spending|worth|(?:sell|sold|buy|bought) (?:it |them )?for|fined?|fees?|salary|compensation|"
+                    r"damages|sue|sued|suing)\b", re.IGNORECASE)
+_MONEY_UNIT = re.compile(rf"(?<![a-z]){CURRENCY}(?![a-z])|\b(?:dollars?|euros?|pounds?|sterling|yen|yuan|rupees?|roubles?|rubles?|"
+                         r"francs?|pesos?|won|cents?|pence)\b|\d\s?p\b", re.IGNORECASE)
 # A quantity as the news writes it: "$1.65 billion", "4.1 million euros", "£593.4bn", "5%", "40 per cent".
 AMOUNT = re.compile(rf"(?:{CURRENCY}\s?)?\d[\d,]*(?:\.\d+)?(?:\s?{SCALE}\b)?(?:\s?{UNIT}(?![a-z]))?", re.IGNORECASE)
 
@@ -77,7 +84,8 @@ def fits(question: str, answer: str) -> bool:
     if kind == "count":
         return bool(_NUMBER.search(normalise(answer)))
     if kind == "amount":
-        return any(_has_unit(m.group(0)) for m in AMOUNT.finditer(answer))
+        sums = [m.group(0) for m in AMOUNT.finditer(answer) if _has_unit(m.group(0))]
+        return any(_MONEY_UNIT.search(s) for s in sums) if _MONEY.search(question) else bool(sums)
     if kind in ("person", "place"):
         return _names_someone_new(question, answer) and not _only_date_or_number(answer)
     return True
