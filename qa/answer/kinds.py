@@ -35,16 +35,15 @@ _NUMBER = re.compile(r"\d|\b(?:" + "|".join(NUMBER_WORDS) + r"|thirty|forty|fift
                      r"hundreds?|thousands?|millions?|billions?)\b")
 CURRENCY = r"(?:US\$|A\$|C\$|HK\$|[$£€¥₹₽]|Rs\.?|EUR|USD|GBP)"
 SCALE = r"(?:thousand|million|billion|trillion|mn|bn|tn|m|b|k)"
-UNIT = (r"(?:dollars?|euros?|pounds?|sterling|yen|yuan|rupees?|roubles?|rubles?|francs?|pesos?|won|"
-        r"cents?|pence|p|%|per ?cent|percentage points?|points?|tonnes?|tons?|barrels?|kilometres?|km|miles?|"
+MONEY_WORDS = r"dollars?|euros?|pounds?|sterling|yen|yuan|rupees?|roubles?|rubles?|francs?|pesos?|won|cents?|pence"
+UNIT = (rf"(?:{MONEY_WORDS}|p|%|per ?cent|percentage points?|points?|tonnes?|tons?|barrels?|kilometres?|km|miles?|"
         r"kg|kilograms?|metres?|meters?|hours?|days?|weeks?|months?|years?|people|votes?|shares?|units?)")
 # A how-much question about a payment asks for a sum of money: "3 years" is an amount, but not of
 # what Sky paid. A change ("by how much did it cost more") may be a percentage, so it is left out.
 _MONEY = re.compile(r"^(?!.*\bby how much\b).*\b(?:pay|pays|paid|paying|cost|costs|costing|spend|spends|spent|"
                     r"spending|worth|(?:sell|sold|buy|bought) (?:it |them )?for|fined?|fees?|salary|compensation|"
                     r"damages|sue|sued|suing)\b", re.IGNORECASE)
-_MONEY_UNIT = re.compile(rf"(?<![a-z]){CURRENCY}(?![a-z])|\b(?:dollars?|euros?|pounds?|sterling|yen|yuan|rupees?|roubles?|rubles?|"
-                         r"francs?|pesos?|won|cents?|pence)\b|\d\s?p\b", re.IGNORECASE)
+_MONEY_UNIT = re.compile(rf"(?<![a-z]){CURRENCY}(?![a-z])|\b(?:{MONEY_WORDS})\b|\d\s?p\b", re.IGNORECASE)
 # A quantity as the news writes it: "$1.65 billion", "4.1 million euros", "£593.4bn", "5%", "40 per cent".
 AMOUNT = re.compile(rf"(?:{CURRENCY}\s?)?\d[\d,]*(?:\.\d+)?(?:\s?{SCALE}\b)?(?:\s?{UNIT}(?![a-z]))?", re.IGNORECASE)
 
