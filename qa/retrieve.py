@@ -101,8 +101,8 @@ KIND_WEIGHT = 0.3  # a passage with a sentence that holds a value of the kind as
 def by_pins(question: str, hits: list[NodeWithScore]) -> list[NodeWithScore]:
     """Hits that hold more of the question's pins, and a value of the kind asked (a date for when,
     an amount for how much) in a sentence that meets the pins, first; a stable sort keeps the fused
-    order among equals. The value must be in such a sentence: a page on the 2020 draft that links
-    to "2021 NBA Draft" holds a date, but of 2020, and is no answer to when the 2021 draft was."""
+    order among equals. The value must be in such a sentence: last year's results page that links to
+    this year's event holds a date, but of last year, and is no answer to when this year's was."""
     pins = extract(question)
 
     def held(hit: NodeWithScore) -> float:

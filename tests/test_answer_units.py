@@ -349,13 +349,13 @@ def test_retrieval_ranks_passages_holding_the_pins_first():
 
 
 def test_retrieval_weighs_a_missing_name_below_a_missing_year_or_quarter():
-    """A snippet may leave out the company it is about ("…$10.4 billion in revenue in Q1 2021"): retrieval counts
+    """A snippet may leave out the company it is about ("…$7.2 billion in revenue in Q1 2021"): retrieval counts
     a name for half a year or quarter, and a value of the kind asked (an amount) decides between the rest."""
     from qa.retrieve import by_pins
 
     hits = _hits("Kestrel's first-quarter figures for 2021 and 2022 are in the table below.",
                  "Kestrel's Q1 2023 revenue was $23.3 billion.",
-                 "That compares with $10.4 billion in revenue in Q1 2021.")
+                 "That compares with $7.2 billion in revenue in Q1 2021.")
     assert by_pins("What was Kestrel's revenue in Q1 2021?", hits)[0].node.get_content().startswith("That compares")
 
 

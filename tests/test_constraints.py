@@ -87,7 +87,7 @@ def test_a_passage_ranks_by_the_share_of_pins_it_holds():
 def test_a_missing_name_costs_a_passage_less_than_a_missing_year():
     """In a recurring archive the year tells the pages apart; a snippet often leaves out whom it is about."""
     q = extract("What was Kestrel's revenue in Q1 2021?")
-    assert q.score("Revenue was $10.4 billion in Q1 2021.") > q.score("Kestrel's Q1 2023 revenue was $23.3 billion.")
+    assert q.score("Revenue was $7.2 billion in Q1 2021.") > q.score("Kestrel's Q1 2023 revenue was $9.8 billion.")
 
 
 @pytest.mark.parametrize("question, kind", [

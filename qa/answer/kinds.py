@@ -38,8 +38,8 @@ SCALE = r"(?:thousand|million|billion|trillion|mn|bn|tn|m|b|k)"
 MONEY_WORDS = r"dollars?|euros?|pounds?|sterling|yen|yuan|rupees?|roubles?|rubles?|francs?|pesos?|won|cents?|pence"
 UNIT = (rf"(?:{MONEY_WORDS}|p|%|per ?cent|percentage points?|points?|tonnes?|tons?|barrels?|kilometres?|km|miles?|"
         r"kg|kilograms?|metres?|meters?|hours?|days?|weeks?|months?|years?|people|votes?|shares?|units?)")
-# A how-much question about a payment asks for a sum of money: "3 years" is an amount, but not of
-# what Sky paid. A change ("by how much did it cost more") may be a percentage, so it is left out.
+# A how-much question about a payment asks for a sum of money: "3 years" (of a contract) is an
+# amount, but not of what was paid. A change ("by how much did it cost more") may be a percentage, so it is left out.
 _MONEY = re.compile(r"^(?!.*\bby how much\b).*\b(?:pay|pays|paid|paying|cost|costs|costing|spend|spends|spent|"
                     r"spending|worth|(?:sell|sold|buy|bought) (?:it |them )?for|fined?|fees?|salary|compensation|"
                     r"damages|sue|sued|suing)\b", re.IGNORECASE)
