@@ -63,7 +63,7 @@ def test_the_model_sees_few_numbered_sentences_grouped_by_article():
     evidence = _evidence(Q, hits)
     assert len(evidence.lines) <= 7 and any("April 26" in line.text for line in evidence.lines)
     user = messages(evidence)[-1]["content"]
-    assert user.count("Article 1: fund; dated 2025-04-19") == 1 and "[S1]" in user and user.endswith(f"Question: {Q}")
+    assert user.count("\nfund; dated 2025-04-19\n[S1]") == 1 and "Article" not in user and "[S1]" in user and user.endswith(f"Question: {Q}")
     assert len(user) < 1200  # a few sentences, not the passages
     assert '"NOT FOUND"' in grammar(evidence) and '"NOT FOUND"' not in grammar(evidence, refusal=False)
 
@@ -88,7 +88,7 @@ def test_a_title_the_shown_sentences_repeat_is_not_read_twice():
     meta = {"doc_id": "p1", "title": "Dominic Thiem defeated Alexander Zverev in the final, 2–6,…", "source": "", "date": ""}
     hits = [NodeWithScore(node=TextNode(text=snippet, metadata=meta), score=1.0)]
     user = messages(_evidence("Who won the 2020 US Open?", hits))[-1]["content"]
-    assert user.count("Dominic Thiem defeated") == 1 and "Article 1\n[S1]" in user  # nor "undated"
+    assert user.count("Dominic Thiem defeated") == 1 and "Sentences:\n[S1]" in user  # nor "undated"
     untitled = {"doc_id": "p2", "title": "", "source": "TASS", "date": ""}
     assert metadata_line(untitled) == "p2; TASS; undated" and metadata_line(untitled, shown=snippet) == "p2; TASS"
 
@@ -99,14 +99,14 @@ def test_the_article_line_leaves_out_a_date_stamp_title():
     stamp = _hits("Tesla delivered 184,877 vehicles in the first quarter of 2021.", dates=["2021-04-02"])
     stamp[0].node.metadata["title"] = "Apr 2, 2021 ..."
     user = messages(_evidence("How many vehicles did Tesla deliver in Q1 2021?", stamp))[-1]["content"]
-    assert "Article 1: dated 2021-04-02\n[S1] Tesla" in user and "Apr 2" not in user
+    assert "\ndated 2021-04-02\n[S1] Tesla" in user and "Apr 2" not in user
     stamp[0].node.metadata["title"] = "2 April 2021 - Tesla quarterly deliveries report"
-    assert "Article 1: Tesla quarterly deliveries report; dated 2021-04-02\n" in messages(_evidence("How many vehicles did Tesla deliver?", stamp))[-1]["content"]
+    assert "\nTesla quarterly deliveries report; dated 2021-04-02\n" in messages(_evidence("How many vehicles did Tesla deliver?", stamp))[-1]["content"]
     stamp[0].node.metadata["title"] = "Jun 16, 2015 ... Tesla quarterly deliveries report"  # another day: it says something
-    assert "Article 1: Jun 16, 2015 ... Tesla quarterly" in messages(_evidence("How many vehicles did Tesla deliver?", stamp))[-1]["content"]
+    assert "\nJun 16, 2015 ... Tesla quarterly" in messages(_evidence("How many vehicles did Tesla deliver?", stamp))[-1]["content"]
     for title in ("WASHINGTON (Reuters) - Tesla deliveries rise", "NASA (Update) - Artemis II launch slips"):
         stamp[0].node.metadata["title"] = title  # a wire dateline in a title is title text
-        assert f"Article 1: {title}; dated" in messages(_evidence("How many vehicles did Tesla deliver?", stamp))[-1]["content"]
+        assert f"\n{title}; dated" in messages(_evidence("How many vehicles did Tesla deliver?", stamp))[-1]["content"]
     stamp[0].node.metadata["title"] = "Apr 2, 2021 ..."
     assert metadata_line(stamp[0].node.metadata) == "Apr 2, 2021 ...; dated 2021-04-02"  # the reader's line is as stored
 
@@ -252,6 +252,8 @@ def test_comparison_questions_get_one_answer_line_per_article():
     question = "Who were Washington's threats directed at, according to the reports?"
     evidence = _evidence(question, hits, per_article=True)
     assert evidence.articles() == ["tass", "other"] and "slot1" in grammar(evidence, per_article=True)
+    user = messages(evidence, per_article=True)[-1]["content"]  # one answer line per article, in article order:
+    assert "\nArticle 1: tass\n[S1]" in user and "\nArticle 2: other\n" in user  # so they are numbered
     answer = _ask(question, hits, "[Kiev regime] the Kiev regime\nNOT FOUND", compare=True)
     assert answer.status == "conflict" and [c.doc_id for c in answer.citations] == ["tass", "other"]
     assert answer.answer.startswith("The articles differ. The article “tass”: the Kiev regime [1].")

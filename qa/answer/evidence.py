@@ -182,7 +182,7 @@ PER_ARTICLE = ("Answer once for each article, one line per article, in article o
 # keeps cached between questions, so they cost no time after the first question; on 8 seed tuning
 # questions the 1.5B model answered 0 right without them and 5 with them (it had copied clauses,
 # written "2" for "three", answered a date in figures).
-_PORT = ("Article 1: Port lease signed; Reuters; dated 2024-03-08\n"
+_PORT = ("Port lease signed; Reuters; dated 2024-03-08\n"
          "[S1] The port authority signed a lease with Maersk on Thursday, officials said.\n"
          "[S2] The lease runs for 25 years and is worth 1.2 billion euros.\n"
          "[S3] Two unions opposed the deal, and three others backed it.")
@@ -225,7 +225,9 @@ def metadata_line(meta: dict, title_words: int | None = None, shown: str | None 
 
 def messages(evidence: Evidence, question: str | None = None, per_article: bool = False) -> list[dict]:
     """The chat messages: short fixed instructions and worked examples first (llama.cpp reuses their
-    cache), then the numbered sentences grouped by article, then the question."""
+    cache), then the numbered sentences grouped by article, then the question. An article's group
+    opens with its header line; only comparison questions number the articles ("Article 2: …"),
+    as their reply answers per article: elsewhere "Article 1:" was ~4 prompt tokens an article."""
     blocks, current = [], None
     title_words = None if about_the_article(evidence.question) else TITLE_WORDS
     for line in evidence.lines:
@@ -234,8 +236,9 @@ def messages(evidence: Evidence, question: str | None = None, per_article: bool 
             current = doc
             shown = " ".join(" ".join(l.text.split()) for l in evidence.lines if evidence.doc_of(l.passage) == doc)
             header = metadata_line(evidence.meta(line.passage), title_words, shown)
-            blocks.append(f"\nArticle {len({evidence.doc_of(l.passage) for l in evidence.lines[:line.n]})}"
-                          + (f": {header}" if header else ""))
+            if per_article:  # the reply answers per article, in article order: they are numbered
+                header = f"Article {len({evidence.doc_of(l.passage) for l in evidence.lines[:line.n]})}" + (f": {header}" if header else "")
+            blocks.append(f"\n{header}" if header else "")
         text = _REPLY_LIKE.sub(r"(S\1)", " ".join(line.text.split()))
         blocks.append(f"[S{line.n}] {text}")
     user = (PER_ARTICLE if per_article else "") + "Sentences:" + "\n".join(blocks) + \
