@@ -33,7 +33,7 @@ _DATE_WORDS = re.compile(r"\b(?:" + "|".join((*_MONTH_WORDS, *WEEKDAYS)) + r"|ye
                          r"(?:1[89]|20)\d\d|\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?|\d{4}-\d{2}-\d{2})\b")
 _NUMBER = re.compile(r"\d|\b(?:" + "|".join(NUMBER_WORDS) + r"|thirty|forty|fifty|sixty|seventy|eighty|ninety|dozens?|"
                      r"hundreds?|thousands?|millions?|billions?)\b")
-CURRENCY = r"(?:US\$|A\$|C\$|HK\$|[$£€¥₹₽]|Rs\.?|EUR|USD|GBP)"
+CURRENCY = r"(?:US\$|A\$|C\$|HK\$|[$£€¥₹₽]|(?<![a-z])(?:Rs\.?|EUR|USD|GBP)(?![a-z]))"  # codes as words: not "Rs" of "years"
 SCALE = r"(?:thousand|million|billion|trillion|mn|bn|tn|m|b|k)"
 MONEY_WORDS = r"dollars?|euros?|pounds?|sterling|yen|yuan|rupees?|roubles?|rubles?|francs?|pesos?|won|cents?|pence"
 UNIT = (rf"(?:{MONEY_WORDS}|p|%|per ?cent|percentage points?|points?|tonnes?|tons?|barrels?|kilometres?|km|miles?|"
@@ -43,7 +43,7 @@ UNIT = (rf"(?:{MONEY_WORDS}|p|%|per ?cent|percentage points?|points?|tonnes?|ton
 _MONEY = re.compile(r"^(?!.*\bby how much\b).*\b(?:pay|pays|paid|paying|cost|costs|costing|spend|spends|spent|"
                     r"spending|worth|(?:sell|sold|buy|bought) (?:it |them )?for|fined?|fees?|salary|compensation|"
                     r"damages|sue|sued|suing)\b", re.IGNORECASE)
-_MONEY_UNIT = re.compile(rf"(?<![a-z]){CURRENCY}(?![a-z])|\b(?:{MONEY_WORDS})\b|\d\s?p\b", re.IGNORECASE)
+_MONEY_UNIT = re.compile(rf"{CURRENCY}|\b(?:{MONEY_WORDS})\b|\d\s?p\b", re.IGNORECASE)
 # A quantity as the news writes it: "$1.65 billion", "4.1 million euros", "£593.4bn", "5%", "40 per cent".
 AMOUNT = re.compile(rf"(?:{CURRENCY}\s?)?\d[\d,]*(?:\.\d+)?(?:\s?{SCALE}\b)?(?:\s?{UNIT}(?![a-z]))?", re.IGNORECASE)
 
