@@ -108,8 +108,8 @@ def by_pins(question: str, hits: list[NodeWithScore]) -> list[NodeWithScore]:
     def held(hit: NodeWithScore) -> float:
         meta, text = hit.node.metadata, hit.node.get_content()
         context, date = f"{text}\n{meta.get('title') or ''}", str(meta.get("date") or "")
-        answers = evident_in(question, text) and any(evident_in(question, text[a:b]) and pins.check(text[a:b], context, date).met
-                                                     for a, b in sentence_spans(text))
+        answers = evident_in(question, text, pins.years) and any(evident_in(question, text[a:b], pins.years) and pins.check(text[a:b], context, date).met
+                                                            for a, b in sentence_spans(text))
         return pins.score(context, date) + KIND_WEIGHT * answers
 
     return sorted(hits, key=held, reverse=True)

@@ -7,7 +7,7 @@ from qa.answer.compose import NOT_FOUND, compose
 from qa.answer.constraints import extract
 from qa.answer.crosscheck import asks_across_articles, for_one_article, leading_articles
 from qa.answer.dates import resolve
-from qa.answer.kinds import kind_of
+from qa.answer.kinds import evident_in, kind_of
 from qa.answer.evidence import finished_reply, grammar, messages, metadata_line, select
 from qa.answer.followup import standalone
 from qa.answer.verify import Rejected, parse, supports, verify
@@ -368,6 +368,12 @@ def test_retrieval_counts_a_value_of_the_kind_asked_only_in_a_sentence_meeting_t
     hits = _hits("2019 Kestrel Draft. 2021 Kestrel Draft. Date: Wednesday, November 18, 2020.",
                  "The 2021 Kestrel Draft was held on July 29, 2021.")
     assert by_pins("What is the date of the 2021 Kestrel Draft?", hits)[0].node.get_content().startswith("The 2021")
+    one_sentence = _hits("2019 Kestrel Draft 2021 Kestrel Draft; Date: Wednesday, November 18, 2020; Picks: 60",
+                         "The 2021 Kestrel Draft was held on July 29, 2021.")  # the link and the date in one sentence:
+    assert by_pins("What is the date of the 2021 Kestrel Draft?", one_sentence)[0].node.get_content().startswith("The 2021")
+    assert not evident_in("When was the 2021 draft?", "It was held on November 18, 2020.", frozenset({"2021"}))
+    assert evident_in("When was the 2021 draft?", "It was held on July 29, 2021.", frozenset({"2021"}))
+    assert evident_in("When was the draft?", "It was held on November 18, 2020.")  # no year pinned: any date
 
 
 @pytest.mark.parametrize("a, b", [("Pogačar", "Tadej Pogacar"), ("Nov. 12, 2020", "November 12, 2020"),

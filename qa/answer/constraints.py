@@ -103,6 +103,10 @@ class Constraints:
     def of(self, *kinds: str) -> list[Pin]:
         return [p for p in self.pins if p.kind in kinds]
 
+    @property
+    def years(self) -> frozenset[str]:
+        return frozenset(p.value for p in self.of("year"))
+
     def check(self, sentence: str, context: str = "", date: str = "") -> Check:
         """Does a sentence (with its passage/title as context and its article's ISO date) hold every pin?"""
         if not self.pins:

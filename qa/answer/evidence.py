@@ -122,7 +122,7 @@ def select(question: str, pins: Constraints, passages: list[NodeWithScore], *, m
             bonus = -0.01 * i
             if terms:
                 bonus += PIN_BONUS * bool(pins) * evidence.check(i, sentence).met
-                bonus += KIND_BONUS * evident_in(question, sentence)
+                bonus += KIND_BONUS * evident_in(question, sentence, pins.years)
             leans_back = bool(_PRONOUN_START.match(sentence)) or len(sentence.split()) < SHORT_WORDS
             before = (max(spans[j - 1][0], skip), spans[j - 1][1]) if j and leans_back and spans[j - 1][1] > skip else None
             candidates.append((i, start, end, terms, bonus, before))

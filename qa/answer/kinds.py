@@ -201,15 +201,17 @@ def counted(question: str, answer: str, sentence: str) -> str:
     return answer
 
 
-def evident_in(question: str, text: str) -> bool:
+def evident_in(question: str, text: str, years: frozenset[str] = frozenset()) -> bool:
     """Does a text itself hold a value of the kind asked (a calendar date for when, an amount for how
     much, a name the question does not give for who)? Retrieval and evidence selection rank by it,
-    and a declined answer's sentence is shown only when it holds one."""
+    and a declined answer's sentence is shown only when it holds one. `years`, the question's pinned
+    years: a calendar date must be of one of them (a 2020 page that links to "2021 NBA Draft" gives
+    a date, but "November 18, 2020" does not say when the 2021 one was)."""
     kind = kind_of(question)
     if kind in ("person", "place"):
         return bool(_new_names(question, text))
     if kind == "date":  # a calendar date, or a day the article's date resolves ("on Thursday")
-        return bool(DATE.search(text) or _DAY.search(text))
+        return any(not years or m.group(0)[-4:] in years for m in DATE.finditer(text)) or bool(_DAY.search(text))
     return fits(question, text)
 
 
