@@ -226,6 +226,8 @@ def test_a_partial_amount_is_answered_whole():
     text = "The government will spend 4.1 million euros on the bridge, the minister said."
     answer = _ask("How much will the government spend on the bridge?", _hits(text), "[4.1 million] 4.1")
     assert answer.answer == "4.1 million euros [1]."
+    cut = "The bridge is to cost more than planned: the government will spend $4.1 ..."  # a snippet cut after the number
+    assert _ask("How much will the government spend on the bridge?", _hits(cut), "[spend $4.1] $4.1").not_found
 
 
 def test_an_answer_that_repeats_whom_the_question_names_is_no_answer():

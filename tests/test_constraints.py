@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from qa.answer.constraints import extract
-from qa.answer.kinds import fits, kind_of, whole_amount
+from qa.answer.kinds import cut_short, fits, kind_of, whole_amount
 
 
 def pins(question: str) -> set[tuple[str, str]]:
@@ -116,6 +116,16 @@ def test_a_payment_is_answered_with_a_sum_of_money(answer, right):
     """"3 years" is an amount, but not of what was paid; a change ("by how much…") may be a share."""
     assert fits("How much did the broadcaster pay for the rights?", answer) is right
     assert fits("By how much did the cost rise?", "5%")
+
+
+def test_an_amount_a_snippet_is_cut_after_is_not_whole():
+    """"…worth $7.389 ..." lost what followed the number ("billion"): it cannot be shown whole."""
+    cut = "Its revenue rose from the year before, when the top line was worth $7.389 ..."
+    question = "What was Kestrel's revenue in 2020?"
+    assert cut_short(question, "$7.389", cut)
+    assert not cut_short(question, "$7.389 billion", cut)  # the model's answer carries its scale
+    assert not cut_short(question, "$7.389", "The top line was worth $7.389 billion ...")  # the cut comes later
+    assert not cut_short("Who ran Kestrel in 2020?", "7.389", cut)  # amounts only
 
 
 def test_a_partial_amount_is_shown_whole_from_its_sentence():

@@ -142,6 +142,21 @@ def shaped(question: str, answer: str, sentence: str) -> str:
     return counted(question, answer, sentence) if kind == "count" else answer
 
 
+_CUT = re.compile(r"\s*(?:\.\.\.|…)\s*$")
+
+
+def cut_short(question: str, answer: str, sentence: str) -> bool:
+    """Is the answer's amount the last thing a cut-off snippet says ("…top line worth $10.389 ...")?
+    What followed it (a scale: "billion") is lost, so the amount cannot be shown whole."""
+    if kind_of(question) != "amount":
+        return False
+    last = list(AMOUNT.finditer(answer))
+    if not last or re.search(rf"\d\s?{SCALE}\b|{UNIT}(?![a-z])", last[-1].group(0), re.IGNORECASE):
+        return False
+    number = re.search(r"\d[\d,]*(?:\.\d+)?", last[-1].group(0)).group(0)
+    return any(_CUT.match(sentence, m.end()) for m in re.finditer(re.escape(number) + r"(?![\d,.]\d)", sentence))
+
+
 _NUMERIC_DATE = re.compile(r"\b(\d{1,4})[/.-](\d{1,2})[/.-](\d{2,4})\b")
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from qa.answer.constraints import Check
 from qa.answer.evidence import MAX_ANSWER_CHARS, Evidence, metadata_line
-from qa.answer.kinds import about_the_article, as_written_in, fits, shaped
+from qa.answer.kinds import about_the_article, as_written_in, cut_short, fits, shaped
 from qa.answer.text import content_terms, normalise, numbers, relevance, sentence_spans
 
 SUPPORT_SHARE = 0.75  # share of the answer's new words its sentence must hold
@@ -111,6 +111,8 @@ def verify(claim: Claim, evidence: Evidence, min_relevance: float) -> Verified |
             near = near or (Rejected(answer, "pins", Verified(answer, passage, start, end), check)
                             if check.contradicted else None)
             continue
+        if cut_short(question, answer, sentence):
+            continue  # the snippet ends at the amount: its scale is lost (another sentence may say it whole)
         answer = shaped(question, answer, sentence)
         if not fits(question, answer):
             return Rejected(answer, "kind")
