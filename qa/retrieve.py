@@ -19,7 +19,7 @@ from llama_index.core.schema import NodeWithScore
 from llama_index.core.vector_stores import FilterOperator, MetadataFilter, MetadataFilters
 
 from qa.answer.constraints import extract
-from qa.answer.kinds import evident_in
+from qa.answer.kinds import evident_in, evident_share
 from qa.answer.text import sentence_spans
 from qa.errors import UserError
 from qa.store import Store
@@ -102,15 +102,25 @@ def by_pins(question: str, hits: list[NodeWithScore]) -> list[NodeWithScore]:
     """Hits that hold more of the question's pins, and a value of the kind asked (a date for when,
     an amount for how much) in a sentence that meets the pins, first; a stable sort keeps the fused
     order among equals. The value must be in such a sentence: last year's results page that links to
-    this year's event holds a date, but of last year, and is no answer to when this year's was."""
+    this year's event holds a date, but of last year, and is no answer to when this year's was (a date
+    of another year than the question pins gains less, `evident_share`)."""
     pins = extract(question)
 
     def held(hit: NodeWithScore) -> float:
         meta, text = hit.node.metadata, hit.node.get_content()
         context, date = f"{text}\n{meta.get('title') or ''}", str(meta.get("date") or "")
-        answers = evident_in(question, text, pins.years) and any(evident_in(question, text[a:b], pins.years) and pins.check(text[a:b], context, date).met
-                                                            for a, b in sentence_spans(text))
-        return pins.score(context, date) + KIND_WEIGHT * answers
+        return pins.score(context, date) + KIND_WEIGHT * answers(text, context, date)
+
+    def answers(text: str, context: str, date: str) -> float:
+        """The best `evident_share` of a sentence of the passage that meets the pins."""
+        best = 0.0
+        for a, b in sentence_spans(text) if evident_in(question, text) else ():
+            share = evident_share(question, text[a:b], pins.years)
+            if share > best and pins.check(text[a:b], context, date).met:
+                best = share
+                if best == 1.0:
+                    break
+        return best
 
     return sorted(hits, key=held, reverse=True)
 

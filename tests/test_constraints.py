@@ -126,6 +126,17 @@ def test_an_amount_a_snippet_is_cut_after_is_not_whole():
     assert not cut_short(question, "$7.389 billion", cut)  # the model's answer carries its scale
     assert not cut_short(question, "$7.389", "The top line was worth $7.389 billion ...")  # the cut comes later
     assert not cut_short("Who ran Kestrel in 2020?", "7.389", cut)  # amounts only
+    assert not cut_short(question, "$5", "It sold shares at $5, down from $25 ...")  # "$25" is not "$5"
+    assert not cut_short(question, "$5", 'He said: "We paid $5 ...', ' and no more."')  # a pause, not an elision
+    assert cut_short(question, "GBP 500", "The fund was worth GBP 500 ...")  # "GBP" is a currency, not a unit
+    assert cut_short(question, "$7.389", "The top line was worth $7.389… The firm grew.")  # an elision mid-passage
+
+
+def test_a_currency_code_is_a_word():
+    """"Rs" inside "years" is no rupee sign: "Over the years 500 stores opened" holds no amount."""
+    assert whole_amount("500", "Over the years 500 stores opened.") == "500"
+    assert not fits("What was the revenue?", "over the years 500")
+    assert fits("What was the revenue?", "USD5bn") and fits("What was the revenue?", "Rs.500")
 
 
 def test_a_partial_amount_is_shown_whole_from_its_sentence():

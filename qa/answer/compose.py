@@ -308,7 +308,7 @@ def _quoted_sentence(evidence: Evidence) -> Shape | None:
     if best is None or not asked or relevance(question, best.text) < QUOTED_SHARE:
         return None
     check = evidence.check(best.passage, best.text)
-    if not check.met or not content_terms(best.text) - asked or not evident_in(question, best.text, evidence.pins.years):
+    if not check.met or not content_terms(best.text) - asked or not evident_in(question, best.text):
         return None
     return _side_by_side(evidence, [Verified("", best.passage, best.start, best.end)])
 

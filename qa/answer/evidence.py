@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from llama_index.core.schema import NodeWithScore
 
 from qa.answer.constraints import Check, Constraints
-from qa.answer.kinds import about_the_article, evident_in
+from qa.answer.kinds import about_the_article, evident_share
 from qa.answer.text import content_terms, sentence_spans
 from qa.ingest.readers import dateline_length, stamp_length
 
@@ -122,7 +122,7 @@ def select(question: str, pins: Constraints, passages: list[NodeWithScore], *, m
             bonus = -0.01 * i
             if terms:
                 bonus += PIN_BONUS * bool(pins) * evidence.check(i, sentence).met
-                bonus += KIND_BONUS * evident_in(question, sentence, pins.years)
+                bonus += KIND_BONUS * evident_share(question, sentence, pins.years)
             leans_back = bool(_PRONOUN_START.match(sentence)) or len(sentence.split()) < SHORT_WORDS
             before = (max(spans[j - 1][0], skip), spans[j - 1][1]) if j and leans_back and spans[j - 1][1] > skip else None
             candidates.append((i, start, end, terms, bonus, before))
@@ -235,7 +235,7 @@ def messages(evidence: Evidence, question: str | None = None, per_article: bool 
         if doc != current:
             current = doc
             shown = " ".join(" ".join(l.text.split()) for l in evidence.lines if evidence.doc_of(l.passage) == doc)
-            header = metadata_line(evidence.meta(line.passage), title_words, shown)
+            header = _REPLY_LIKE.sub(r"(S\1)", " ".join(metadata_line(evidence.meta(line.passage), title_words, shown).split()))
             if per_article:  # the reply answers per article, in article order: they are numbered
                 header = f"Article {len({evidence.doc_of(l.passage) for l in evidence.lines[:line.n]})}" + (f": {header}" if header else "")
             blocks.append(f"\n{header}" if header else "")

@@ -142,19 +142,23 @@ def shaped(question: str, answer: str, sentence: str) -> str:
     return counted(question, answer, sentence) if kind == "count" else answer
 
 
-_CUT = re.compile(r"\s*(?:\.\.\.|…)\s*$")
+_CUT = re.compile(r"\s*(?:\.\.\.|…)(?!\s*[a-z])")  # an elision, not a pause ("$5 ... and no more")
 
 
-def cut_short(question: str, answer: str, sentence: str) -> bool:
-    """Is the answer's amount the last thing a cut-off snippet says ("…top line worth $10.389 ...")?
-    What followed it (a scale: "billion") is lost, so the amount cannot be shown whole."""
+def cut_short(question: str, answer: str, sentence: str, following: str = "") -> bool:
+    """Is the answer's amount, without a scale of its own, cut off where the snippet elides what
+    followed it ("…top line worth $10.389 ..." — "billion" is lost), so that it cannot be shown
+    whole? `following`: the passage's text after the sentence. Of a number the sentence states twice,
+    one cut place is enough: which of them the model meant cannot be told."""
     if kind_of(question) != "amount":
         return False
     last = list(AMOUNT.finditer(answer))
-    if not last or re.search(rf"\d\s?{SCALE}\b|{UNIT}(?![a-z])", last[-1].group(0), re.IGNORECASE):
+    if not last or re.search(rf"\d\s?(?:{SCALE}\b|{UNIT}(?![a-z]))", last[-1].group(0), re.IGNORECASE):
         return False
     number = re.search(r"\d[\d,]*(?:\.\d+)?", last[-1].group(0)).group(0)
-    return any(_CUT.match(sentence, m.end()) for m in re.finditer(re.escape(number) + r"(?![\d,.]\d)", sentence))
+    text = sentence + following
+    return any(_CUT.match(text, m.end())
+               for m in re.finditer(r"(?<![\d.,])" + re.escape(number) + r"(?![\d,.]\d)", sentence))
 
 
 _NUMERIC_DATE = re.compile(r"\b(\d{1,4})[/.-](\d{1,2})[/.-](\d{2,4})\b")
@@ -216,18 +220,33 @@ def counted(question: str, answer: str, sentence: str) -> str:
     return answer
 
 
-def evident_in(question: str, text: str, years: frozenset[str] = frozenset()) -> bool:
+def evident_in(question: str, text: str) -> bool:
     """Does a text itself hold a value of the kind asked (a calendar date for when, an amount for how
     much, a name the question does not give for who)? Retrieval and evidence selection rank by it,
-    and a declined answer's sentence is shown only when it holds one. `years`, the question's pinned
-    years: a calendar date must be of one of them (a 2020 page that links to "2021 NBA Draft" gives
-    a date, but "November 18, 2020" does not say when the 2021 one was)."""
+    and a declined answer's sentence is shown only when it holds one."""
     kind = kind_of(question)
     if kind in ("person", "place"):
         return bool(_new_names(question, text))
     if kind == "date":  # a calendar date, or a day the article's date resolves ("on Thursday")
-        return any(not years or m.group(0)[-4:] in years for m in DATE.finditer(text)) or bool(_DAY.search(text))
+        return bool(DATE.search(text) or _DAY.search(text))
     return fits(question, text)
+
+
+OTHER_YEAR_SHARE = 0.5  # of the kind gain, for a date of another year than the question pins
+
+
+def evident_share(question: str, text: str, years: frozenset[str] = frozenset()) -> float:
+    """How well a text holds a value of the kind asked, for ranking: 1 as `evident_in`, but for a
+    when-question that pins a year (`years`) a calendar date of another year only OTHER_YEAR_SHARE.
+    A 2020 results page linking to "2021 NBA Draft" beside "Date: November 18, 2020" holds a date,
+    but not of the 2021 draft; "The 2020 Olympics opened on July 23, 2021" does answer, so another
+    year lowers the gain rather than removing it."""
+    if not evident_in(question, text):
+        return 0.0
+    if not years or kind_of(question) != "date" or _DAY.search(text):
+        return 1.0
+    of_year = any(re.search(r"(?:1[89]|20)\d\d", m.group(0)).group(0) in years for m in DATE.finditer(text))
+    return 1.0 if of_year else OTHER_YEAR_SHARE
 
 
 def _has_unit(quantity: str) -> bool:

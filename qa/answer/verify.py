@@ -52,7 +52,7 @@ class Verified:
 @dataclass
 class Rejected:
     answer: str
-    reason: str  # unsupported | pins | kind
+    reason: str  # unsupported | pins | kind | cut
     near: Verified | None = None  # for pins: the evidence that gives another year/edition…
     check: Check | None = None
 
@@ -97,7 +97,7 @@ _OTHER_SCRIPT = re.compile(r"[^\W\d_a-z\u00c0-\u024f]+")  # letters beyond Latin
 def verify(claim: Claim, evidence: Evidence, min_relevance: float) -> Verified | Rejected:
     """The claim as shown to the reader, or why it does not stand."""
     question = evidence.question
-    near = None
+    near = cut = None
     for passage, start, end, named, shown in _candidates(claim, evidence):
         text = evidence.passages[passage].node.get_content()
         sentence = text[start:end]
@@ -111,8 +111,9 @@ def verify(claim: Claim, evidence: Evidence, min_relevance: float) -> Verified |
             near = near or (Rejected(answer, "pins", Verified(answer, passage, start, end), check)
                             if check.contradicted else None)
             continue
-        if cut_short(question, answer, sentence):
-            continue  # the snippet ends at the amount: its scale is lost (another sentence may say it whole)
+        if cut_short(question, answer, sentence, text[end:]):
+            cut = cut or Rejected(answer, "cut")
+            continue  # the snippet elides what followed the amount: its scale is lost (another sentence may say it whole)
         answer = shaped(question, answer, sentence)
         if not fits(question, answer):
             return Rejected(answer, "kind")
@@ -120,7 +121,7 @@ def verify(claim: Claim, evidence: Evidence, min_relevance: float) -> Verified |
     label = from_label(claim, evidence)
     if label:
         return label
-    return near or Rejected(claim.answer, "unsupported")
+    return near or cut or Rejected(claim.answer, "unsupported")
 
 
 def _candidates(claim: Claim, evidence: Evidence):
