@@ -10,7 +10,7 @@ import re
 import unicodedata
 
 from qa.answer.constraints import MONTHS
-from qa.answer.kinds import AMOUNT
+from qa.answer.kinds import AMOUNT, FIGURE
 from qa.answer.text import content_terms, numbers
 
 _SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "b": 1e9,
@@ -45,7 +45,7 @@ def amount(text: str) -> tuple[float, str] | None:
     """(value in units, currency or unit) of the first quantity in the text, e.g. (6.04e9, "usd")."""
     for m in AMOUNT.finditer(text):
         raw = m.group(0).lower()
-        number = re.search(r"\d[\d,]*(?:\.\d+)?", raw)
+        number = FIGURE.search(raw)
         if not number:
             continue
         value = float(number.group(0).replace(",", ""))

@@ -195,6 +195,12 @@ EXAMPLES = [
 _REPLY_LIKE = re.compile(r"\[\s*S\s*(\d+)\s*\]", re.IGNORECASE)
 
 
+def _as_data(text: str) -> str:
+    """Article text as one prompt line: line breaks folded (it cannot start a line of its own) and
+    reply-like tags defused (it cannot forge a sentence number)."""
+    return _REPLY_LIKE.sub(r"(S\1)", " ".join(text.split()))
+
+
 REPEATED_TITLE_WORDS = 4  # a shorter title ("Fund") may sit in a sentence without being its repeat
 
 
@@ -235,12 +241,11 @@ def messages(evidence: Evidence, question: str | None = None, per_article: bool 
         if doc != current:
             current = doc
             shown = " ".join(" ".join(l.text.split()) for l in evidence.lines if evidence.doc_of(l.passage) == doc)
-            header = _REPLY_LIKE.sub(r"(S\1)", " ".join(metadata_line(evidence.meta(line.passage), title_words, shown).split()))
+            header = _as_data(metadata_line(evidence.meta(line.passage), title_words, shown))
             if per_article:  # the reply answers per article, in article order: they are numbered
                 header = f"Article {len({evidence.doc_of(l.passage) for l in evidence.lines[:line.n]})}" + (f": {header}" if header else "")
             blocks.append(f"\n{header}" if header else "")
-        text = _REPLY_LIKE.sub(r"(S\1)", " ".join(line.text.split()))
-        blocks.append(f"[S{line.n}] {text}")
+        blocks.append(f"[S{line.n}] {_as_data(line.text)}")
     user = (PER_ARTICLE if per_article else "") + "Sentences:" + "\n".join(blocks) + \
         f"\n\nQuestion: {question or evidence.question}"
     shots = [{"role": role, "content": text} for pair in EXAMPLES for role, text in zip(("user", "assistant"), pair)]

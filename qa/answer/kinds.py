@@ -46,6 +46,7 @@ _MONEY = re.compile(r"^(?!.*\bby how much\b).*\b(?:pay|pays|paid|paying|cost|cos
 _MONEY_UNIT = re.compile(rf"{CURRENCY}|\b(?:{MONEY_WORDS})\b|\d\s?p\b", re.IGNORECASE)
 # A quantity as the news writes it: "$1.65 billion", "4.1 million euros", "£593.4bn", "5%", "40 per cent".
 AMOUNT = re.compile(rf"(?:{CURRENCY}\s?)?\d[\d,]*(?:\.\d+)?(?:\s?{SCALE}\b)?(?:\s?{UNIT}(?![a-z]))?", re.IGNORECASE)
+FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?")  # the number of a quantity: "1,234.5" of "$1,234.5m"
 
 
 def kind_of(question: str) -> str:
@@ -94,9 +95,9 @@ def whole_amount(answer: str, sentence: str) -> str:
     """The answer with its quantity written out as the sentence has it: "4.1" -> "4.1 million euros"
     when the sentence says so; the answer unchanged when there is nothing to add."""
     for m in AMOUNT.finditer(answer):
-        number = re.search(r"\d[\d,]*(?:\.\d+)?", m.group(0)).group(0)
+        number = FIGURE.search(m.group(0)).group(0)
         for full in AMOUNT.finditer(sentence):
-            if re.search(r"\d[\d,]*(?:\.\d+)?", full.group(0)).group(0) == number and len(full.group(0)) > len(m.group(0)):
+            if FIGURE.search(full.group(0)).group(0) == number and len(full.group(0)) > len(m.group(0)):
                 return (answer[: m.start()] + full.group(0).strip() + answer[m.end():]).strip()
     return answer
 
@@ -155,7 +156,7 @@ def cut_short(question: str, answer: str, sentence: str, following: str = "") ->
     last = list(AMOUNT.finditer(answer))
     if not last or re.search(rf"\d\s?(?:{SCALE}\b|{UNIT}(?![a-z]))", last[-1].group(0), re.IGNORECASE):
         return False
-    number = re.search(r"\d[\d,]*(?:\.\d+)?", last[-1].group(0)).group(0)
+    number = FIGURE.search(last[-1].group(0)).group(0)
     text = sentence + following
     return any(_CUT.match(text, m.end())
                for m in re.finditer(r"(?<![\d.,])" + re.escape(number) + r"(?![\d,.]\d)", sentence))
