@@ -148,7 +148,7 @@ _CUT = re.compile(r"\s*(?:\.\.\.|…)(?!\s*[a-z])")  # an elision, not a pause (
 
 def cut_short(question: str, answer: str, sentence: str, following: str = "") -> bool:
     """Is the answer's amount, without a scale of its own, cut off where the snippet elides what
-    followed it ("…top line worth $10.389 ..." — "billion" is lost), so that it cannot be shown
+    followed it ("…top line worth $7.389 ..." — "billion" is lost), so that it cannot be shown
     whole? `following`: the passage's text after the sentence. Of a number the sentence states twice,
     one cut place is enough: which of them the model meant cannot be told."""
     if kind_of(question) != "amount":
@@ -239,8 +239,8 @@ OTHER_YEAR_SHARE = 0.5  # of the kind gain, for a date of another year than the 
 def evident_share(question: str, text: str, years: frozenset[str] = frozenset()) -> float:
     """How well a text holds a value of the kind asked, for ranking: 1 as `evident_in`, but for a
     when-question that pins a year (`years`) a calendar date of another year only OTHER_YEAR_SHARE.
-    A 2020 results page linking to "2021 NBA Draft" beside "Date: November 18, 2020" holds a date,
-    but not of the 2021 draft; "The 2020 Olympics opened on July 23, 2021" does answer, so another
+    A 2020 results page linking to "2021 Kestrel Draft" beside "Date: November 18, 2020" holds a date,
+    but not of the 2021 draft; "The 2020 Games opened on July 23, 2021" does answer, so another
     year lowers the gain rather than removing it."""
     if not evident_in(question, text):
         return 0.0
