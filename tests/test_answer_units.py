@@ -452,6 +452,17 @@ def test_another_article_giving_another_value_in_the_same_sentence_is_a_disagree
     assert agreeing.status == "answered" and agreeing.answer == "Tampa, Florida [1][2]."
 
 
+def test_another_article_naming_the_answer_about_something_else_does_not_support_it():
+    question = "Which health minister announced the vaccine programme for care homes?"
+    cited = "Health minister Ann Kerr announced the vaccine programme for care homes on Monday."
+    elsewhere = "Health minister Ann Kerr announced more money for hospital care in parliament."
+    retold = "The vaccine programme for care homes was announced by health minister Ann Kerr."
+    alone = _ask(question, _hits(cited, elsewhere, doc_ids=["a", "b"]), "[announced the vaccine] Ann Kerr")
+    assert alone.status == "answered" and alone.answer == "Ann Kerr [1].", alone.answer
+    both = _ask(question, _hits(cited, retold, doc_ids=["a", "c"]), "[announced the vaccine] Ann Kerr")
+    assert both.answer == "Ann Kerr [1][2].", both.answer
+
+
 def test_a_sentence_about_something_else_is_no_rival():
     from qa.answer.rivals import value_in_place
 

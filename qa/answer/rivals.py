@@ -20,11 +20,15 @@ from difflib import SequenceMatcher
 from qa.answer.agree import agree, amount, calendar_date
 from qa.answer.evidence import Evidence
 from qa.answer.kinds import DATE, fits
-from qa.answer.text import STOPWORDS, normalise, relevance, sentence_spans
+from qa.answer.text import STOPWORDS, content_terms, normalise, relevance, sentence_spans
 from qa.answer.verify import Verified
 
 RIVAL_CONTEXT = 0.6  # share of the cited sentence's other content words another article's sentence must repeat
 MIN_SHARED = 2  # and at least this many (and as much of the other sentence's): "released on <date>" is not enough
+# Of the question's words the cited sentence holds, a sentence stating the answer in another article may
+# lack this many (a synonym: "published" for "released") and still support it; lacking more, it names the
+# same person or place about something else ("Home Office minister X defended…" for "Which minister spoke about Y?").
+SUPPORT_MISSING = 1
 _TOKEN = re.compile(r"\w+(?:[.,'’]\w+)*|[^\w\s]")
 
 
@@ -41,7 +45,8 @@ def read_others(evidence: Evidence, answer: Verified, min_relevance: float, answ
     """Each other article among the retrieved passages, read at the place of the checked answer.
 
     An on-topic sentence of another article (it holds `min_relevance` of the question's words, with
-    the sentence before it) that states the same value and meets the pins supports the answer and becomes one more
+    the sentence before it, and all but SUPPORT_MISSING of those the cited sentence holds) that states
+    the same value and meets the pins supports the answer and becomes one more
     sentence to align with (the articles may word the fact in two ways, and the model may cite
     either); then each remaining article's sentences are aligned with every such sentence, and the
     value found in the answer's place is that article's answer. A sentence too short to align on
@@ -52,13 +57,14 @@ def read_others(evidence: Evidence, answer: Verified, min_relevance: float, answ
         return reading
     sentences = {p: _sentences(hit.node.get_content()) for p, hit in enumerate(evidence.passages)}
     templates = [next(s for s in sentences[answer.passage] if s[0] <= answer.start < s[1])]
+    addressed = content_terms(evidence.question) & content_terms(templates[0][3])
     seen = {evidence.doc_of(answer.passage), *answered}
     for p in sentences if not _bare_number(answer.answer) else ():  # articles that state the answer themselves
         if evidence.doc_of(p) in seen:
             continue
         for sentence in sentences[p]:
             if relevance(evidence.question, sentence[3]) >= min_relevance and _states(sentence[2], answer.answer) \
-                    and evidence.check(p, sentence[2]).met:
+                    and len(addressed - content_terms(sentence[3])) <= SUPPORT_MISSING and evidence.check(p, sentence[2]).met:
                 reading.supporters.append(Verified(answer.answer, p, sentence[0], sentence[1]))
                 templates.append(sentence)
                 seen.add(evidence.doc_of(p))
