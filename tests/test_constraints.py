@@ -110,6 +110,15 @@ def test_answers_of_the_wrong_kind_do_not_fit():
     assert fits("How much did Google pay?", "$1.65 billion")
 
 
+@pytest.mark.parametrize("answer, right", [
+    ("later this month", False), ("April", False), ("2015", False), ("next week", False),
+    ("April 29", True), ("29th of April 2015", True), ("Nov. 18, 2020", True), ("Thursday", True), ("2021-07-29", True),
+])
+def test_a_question_asking_for_a_day_is_answered_by_a_day(answer, right):
+    assert fits("On what date will the console go on sale?", answer) is right
+    assert fits("When will the console go on sale?", answer)  # a when-question takes a month or a year
+
+
 @pytest.mark.parametrize("answer, right", [("3 years", False), ("£1.5m", True), ("US$5m", True), ("40 pence", True),
                                            ("1.2 billion euros", True), ("Rs. 500 crore", True)])
 def test_a_payment_is_answered_with_a_sum_of_money(answer, right):

@@ -76,11 +76,19 @@ def about_the_article(question: str) -> bool:
     return bool(_ABOUT_ARTICLE.search(question))
 
 
+# "On what date…", "Which day…": a day is asked, so "later this month" or "April" is another answer's
+# near miss, not this one. A day: a weekday, yesterday/today/tomorrow, or a month with its day number.
+_DAY_ASKED = re.compile(r"\b(?:what|which) (?:day|date)\b|\bdate of\b|\brelease date\b", re.IGNORECASE)
+_ALL_MONTHS = "|".join(MONTHS)
+_A_DAY = re.compile(rf"\b(?:{'|'.join(WEEKDAYS)}|yesterday|today|tomorrow|tonight)\b|\b(?:{_ALL_MONTHS})\.? \d{{1,2}}\b"
+                    rf"|\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?:{_ALL_MONTHS})\b|\b\d{{1,4}}[/.-]\d{{1,2}}(?:[/.-]\d{{1,4}})?\b")
+
+
 def fits(question: str, answer: str) -> bool:
     """Is the answer of the kind the question asks for (and more than the question's own names)?"""
     kind = kind_of(question)
     if kind == "date":
-        return bool(_DATE_WORDS.search(normalise(answer)))
+        return bool((_A_DAY if _DAY_ASKED.search(question) else _DATE_WORDS).search(normalise(answer)))
     if kind == "count":
         return bool(_NUMBER.search(normalise(answer)))
     if kind == "amount":
