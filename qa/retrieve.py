@@ -22,6 +22,7 @@ from qa.answer.constraints import extract
 from qa.answer.kinds import evident_in, evident_share
 from qa.answer.text import sentence_spans
 from qa.errors import UserError
+from qa.ingest.readers import dateline_length
 from qa.store import Store
 
 
@@ -113,8 +114,10 @@ def by_pins(question: str, hits: list[NodeWithScore]) -> list[NodeWithScore]:
 
     def answers(text: str, context: str, date: str) -> float:
         """The best `evident_share` of a sentence of the passage that meets the pins."""
-        best = 0.0
-        for a, b in sentence_spans(text) if evident_in(question, text) else ():
+        best, skip = 0.0, dateline_length(text)  # the dateline dates the article: no answer to when
+        for a, b in sentence_spans(text) if evident_in(question, text[skip:]) else ():
+            if b <= skip:
+                continue
             share = evident_share(question, text[a:b], pins.years)
             if share > best and pins.check(text[a:b], context, date).met:
                 best = share

@@ -386,6 +386,14 @@ def test_retrieval_counts_a_value_of_the_kind_asked_only_in_a_sentence_meeting_t
     assert evident_share("When was the 2021 draft?", "It was a long night.", pinned) == 0.0
 
 
+def test_retrieval_does_not_take_an_articles_date_stamp_for_the_date_asked():
+    from qa.retrieve import by_pins
+
+    stamped = _hits("September 13, 2022 ... The Kestrel Cup trailer has been revealed.",
+                    "The Kestrel Cup final will be played on March 3, 2023.")
+    assert by_pins("When is the Kestrel Cup final played?", stamped)[0].node.get_content().startswith("The Kestrel")
+
+
 @pytest.mark.parametrize("a, b", [("Pogačar", "Tadej Pogacar"), ("Nov. 12, 2020", "November 12, 2020"),
                                   ("$6.04 billion", "6,036 million dollars"), ("U.S.", "the United States"),
                                   ("12 November", "November 12, 2020"), ("June 2020", "June 6, 2020"),
