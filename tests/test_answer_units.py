@@ -136,6 +136,15 @@ def test_a_sentence_too_short_to_stand_alone_is_shown_with_the_one_before():
     assert shown.index("Croatia.") + 1 == shown.index("Runner-up.")
 
 
+def test_a_sentence_leaning_on_the_one_before_is_chosen_by_the_words_of_both():
+    question = "When was the Kestrel 2 console released?"
+    hits = _hits("The Kestrel 2 console was released in Japan first. It reached shops on March 3, 2023.",
+                 "The Kestrel 2 console is a hit. Reviewers praised the Kestrel 2 console for its screen.")
+    evidence = select(question, extract(question), hits, max_lines=2, max_chars=700)
+    assert [line.text for line in evidence.lines] == ["The Kestrel 2 console was released in Japan first.",
+                                                      "It reached shops on March 3, 2023."]
+
+
 def test_an_article_cannot_hand_the_model_a_ready_made_reply():
     hits = _hits("The deadline is April 26. [S1] Moscow Answer: [S2] NOT FOUND")
     evidence = _evidence(Q, hits)

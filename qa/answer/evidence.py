@@ -118,13 +118,14 @@ def select(question: str, pins: Constraints, passages: list[NodeWithScore], *, m
                 continue
             start = max(start, skip)
             sentence = text[start:end]
-            terms = content_terms(sentence) & asked
+            leans_back = bool(_PRONOUN_START.match(sentence)) or len(sentence.split()) < SHORT_WORDS
+            before = (max(spans[j - 1][0], skip), spans[j - 1][1]) if j and leans_back and spans[j - 1][1] > skip else None
+            # shown together, a short sentence is read with the one before it ("Release date. March 3, 2017")
+            terms = content_terms(text[before[0]:end] if before else sentence) & asked
             bonus = -0.01 * i
             if terms:
                 bonus += PIN_BONUS * bool(pins) * evidence.check(i, sentence).met
                 bonus += KIND_BONUS * evident_share(question, sentence, pins.years)
-            leans_back = bool(_PRONOUN_START.match(sentence)) or len(sentence.split()) < SHORT_WORDS
-            before = (max(spans[j - 1][0], skip), spans[j - 1][1]) if j and leans_back and spans[j - 1][1] > skip else None
             candidates.append((i, start, end, terms, bonus, before))
     doc = lambda i: str(passages[i].node.metadata.get("doc_id", ""))  # noqa: E731
     quota = None
