@@ -7,7 +7,7 @@ from qa.answer.compose import NOT_FOUND, compose
 from qa.answer.constraints import extract
 from qa.answer.crosscheck import asks_across_articles, for_one_article, leading_articles
 from qa.answer.dates import resolve
-from qa.answer.kinds import OTHER_YEAR_SHARE, evident_share, kind_of
+from qa.answer.kinds import MONTH_SHARE, OTHER_YEAR_SHARE, evident_share, kind_of
 from qa.answer.evidence import finished_reply, grammar, messages, metadata_line, select
 from qa.answer.followup import standalone
 from qa.answer.verify import Rejected, parse, supports, verify
@@ -393,6 +393,9 @@ def test_retrieval_counts_a_value_of_the_kind_asked_only_in_a_sentence_meeting_t
     assert evident_share("When was the draft?", "It was held on November 18, 2020.") == 1.0  # no year pinned: any date
     assert evident_share("When did the 2020 Games open?", "The 2020 Games opened on July 23, 2021.", frozenset({"2020"})) > 0
     assert evident_share("When was the 2021 draft?", "It was a long night.", pinned) == 0.0
+    # a month without its day answers a when-question in part
+    assert evident_share("When was the phone announced?", "It came out in August 2021.") == MONTH_SHARE
+    assert evident_share("When was the phone announced?", "It was announced on August 17, 2021.") == 1.0
 
 
 def test_retrieval_does_not_take_an_articles_date_stamp_for_the_date_asked():

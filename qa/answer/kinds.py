@@ -242,6 +242,7 @@ def evident_in(question: str, text: str) -> bool:
 
 
 OTHER_YEAR_SHARE = 0.5  # of the kind gain, for a date of another year than the question pins
+MONTH_SHARE = 0.5  # of the kind gain, for a month and year without the day ("in August 2021")
 
 
 def evident_share(question: str, text: str, years: frozenset[str] = frozenset()) -> float:
@@ -252,10 +253,12 @@ def evident_share(question: str, text: str, years: frozenset[str] = frozenset())
     year lowers the gain rather than removing it."""
     if not evident_in(question, text):
         return 0.0
-    if not years or kind_of(question) != "date" or _DAY.search(text):
+    if kind_of(question) != "date" or _DAY.search(text):
         return 1.0
-    of_year = any(re.search(r"(?:1[89]|20)\d\d", m.group(0)).group(0) in years for m in DATE.finditer(text))
-    return 1.0 if of_year else OTHER_YEAR_SHARE
+    dates = list(DATE.finditer(text))
+    full = any(re.search(r"\d{1,2}\D", m.group(0)) for m in dates)
+    of_year = not years or any(re.search(r"(?:1[89]|20)\d\d", m.group(0)).group(0) in years for m in dates)
+    return (1.0 if of_year else OTHER_YEAR_SHARE) * (1.0 if full else MONTH_SHARE)
 
 
 def _has_unit(quantity: str) -> bool:
