@@ -145,6 +145,14 @@ def test_a_sentence_leaning_on_the_one_before_is_chosen_by_the_words_of_both():
                                                       "It reached shops on March 3, 2023."]
 
 
+def test_a_sentence_two_articles_share_word_for_word_is_shown_once():
+    question = "When was the Kestrel 2 console released?"
+    copy = "The Kestrel 2 console was released on March 3, 2023."
+    evidence = select(question, extract(question), _hits(copy, copy + " Reviewers praised its screen."),
+                      max_lines=5, max_chars=700)
+    assert [line.text for line in evidence.lines].count(copy) == 1
+
+
 def test_an_article_cannot_hand_the_model_a_ready_made_reply():
     hits = _hits("The deadline is April 26. [S1] Moscow Answer: [S2] NOT FOUND")
     evidence = _evidence(Q, hits)

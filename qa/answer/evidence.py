@@ -21,7 +21,7 @@ from llama_index.core.schema import NodeWithScore
 
 from qa.answer.constraints import Check, Constraints
 from qa.answer.kinds import about_the_article, evident_share
-from qa.answer.text import content_terms, sentence_spans
+from qa.answer.text import content_terms, normalise, sentence_spans
 from qa.ingest.readers import dateline_length, stamp_length
 
 # The evidence budget (Settings.evidence_lines / evidence_chars, 5 sentences / 700 characters by
@@ -133,7 +133,7 @@ def select(question: str, pins: Constraints, passages: list[NodeWithScore], *, m
         docs = set(map(doc, range(len(passages))))
         quota = {d: max(1, max_lines // len(docs)) for d in docs}
     chosen: dict[tuple[int, int, int], float] = {}  # (passage, start, end) -> the score it was picked with
-    uncovered, used = set(asked), 0
+    uncovered, used, shown = set(asked), 0, set()
     while candidates and len(chosen) < max_lines:
         def worth(c) -> float:
             return (len(c[3] & uncovered) + 0.5 * len(c[3])) / max(1, len(asked)) + c[4]
@@ -143,8 +143,10 @@ def select(question: str, pins: Constraints, passages: list[NodeWithScore], *, m
         i, start, end, terms, _, before = pick
         if quota is not None and quota[doc(i)] <= 0:
             continue
-        new = [c for c in [(i, start, end)] + ([(i, *before)] if before else []) if c not in chosen]
         text = passages[i].node.get_content()
+        if normalise(text[start:end]) in shown:  # a wire copy's sentence, shown once
+            continue
+        new = [c for c in [(i, start, end)] + ([(i, *before)] if before else []) if c not in chosen]
         cost = sum(prompt_cost(text[s:e]) for _, s, e in new)
         if quota is None and chosen and all(doc(c[0]) != doc(i) for c in chosen):  # a further article: one more header
             # line (comparison questions show every article's header anyway)
@@ -152,6 +154,7 @@ def select(question: str, pins: Constraints, passages: list[NodeWithScore], *, m
         if chosen and used + cost > max_chars:
             continue
         chosen.update({c: worth(pick) for c in new})
+        shown.update(normalise(text[s:e]) for _, s, e in new)
         uncovered -= terms
         used += cost
         if quota is not None:
