@@ -1,6 +1,7 @@
 #!/bin/bash
 # The report-half benchmark block behind the README's "Measured" tables. Run it on a quiet machine:
-# nothing else may run. usage: bash evals/report_block.sh OUT_DIR [WORK_DIR]
+# nothing else may run. It records the machine's prompt-read speed before and after (evals/prompt_speed.py).
+# usage: bash evals/report_block.sh OUT_DIR [WORK_DIR]
 # The quote-first pipeline's seed run needs a worktree of 6bbbddb at $BASE (default /work/base) and
 # its seed report half as a gold file at $BASE_GOLD (that code predates the --half flag); its BBC run
 # (optional, ~15 min) needs the BBC report half as a gold file at $BASE_BBC_GOLD.
@@ -11,6 +12,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$OUT" "$WORK"
 cd "$ROOT"
 uptime > "$OUT/uptime_start.txt"
+speed() { { date -u; git rev-parse --short HEAD; .venv/bin/python -m evals.prompt_speed; } > "$OUT/prompt_speed_$1.txt"; }
+speed start  # the VM's prompt-read speed, before and after: latencies are read against it
 .venv/bin/qa eval --gold evals/gold/seed.jsonl --corpus corpus --half report --baseline --out "$WORK/seed"
 .venv/bin/qa eval --gold evals/gold/rgb.jsonl --corpus evals/data/rgb-dev/corpus --half report --baseline --out "$WORK/rgb"
 .venv/bin/qa eval --gold evals/gold/rgb-conflict.jsonl --corpus evals/data/rgb-dev/corpus-conflict --half report --out "$WORK/rgbc"
@@ -23,6 +26,7 @@ if [ -d "$BASE" ] && [ -f "$BASE_BBC_GOLD" ]; then
 fi
 .venv/bin/python -m evals.bench_load --out "$WORK/bench_load.json"
 uptime > "$OUT/uptime_end.txt"
+speed end
 for run in seed rgb rgbc seed-main bbc bbc-main; do
   [ -f "$WORK/$run/report.json" ] && cp "$WORK/$run/report.json" "$OUT/${run}_report_half.json" && cp "$WORK/$run/report.md" "$OUT/${run}_report_half.md"
 done
