@@ -19,10 +19,9 @@ from llama_index.core.schema import NodeWithScore
 from llama_index.core.vector_stores import FilterOperator, MetadataFilter, MetadataFilters
 
 from qa.answer.constraints import extract
+from qa.answer.evidence import reported_spans
 from qa.answer.kinds import evident_in, evident_share
-from qa.answer.text import sentence_spans
 from qa.errors import UserError
-from qa.ingest.readers import dateline_length
 from qa.store import Store
 
 
@@ -114,10 +113,8 @@ def by_pins(question: str, hits: list[NodeWithScore]) -> list[NodeWithScore]:
 
     def answers(text: str, context: str, date: str) -> float:
         """The best `evident_share` of a sentence of the passage that meets the pins."""
-        best, skip = 0.0, dateline_length(text)  # the dateline dates the article: no answer to when
-        for a, b in sentence_spans(text) if evident_in(question, text[skip:]) else ():
-            if b <= skip:
-                continue
+        best, spans = 0.0, reported_spans(text)  # not the dateline: it dates the article, no answer to when
+        for a, b in spans if spans and evident_in(question, text[spans[0][0]:]) else ():
             share = evident_share(question, text[a:b], pins.years)
             if share > best and pins.check(text[a:b], context, date).met:
                 best = share

@@ -97,6 +97,13 @@ def header_cost(meta: dict) -> int:
     return prompt_cost(" ".join(str(meta.get("title") or meta.get("doc_id", "")).split()[:TITLE_WORDS]))
 
 
+def reported_spans(text: str) -> list[tuple[int, int]]:
+    """The sentences of a passage after its dateline or date stamp, which dates the article, not what
+    it reports (a sentence running on past it starts where it ends)."""
+    skip = dateline_length(text)
+    return [(max(start, skip), end) for start, end in sentence_spans(text) if end > skip]
+
+
 def select(question: str, pins: Constraints, passages: list[NodeWithScore], *, max_lines: int, max_chars: int,
            per_article: bool = False) -> Evidence:
     """The best sentences of the passages for this question, numbered in reading order.
@@ -111,15 +118,11 @@ def select(question: str, pins: Constraints, passages: list[NodeWithScore], *, m
     candidates = []
     for i, hit in enumerate(passages):
         text = hit.node.get_content()
-        spans = sentence_spans(text)
-        skip = dateline_length(text)  # a dateline dates the article; the header says its date
+        spans = reported_spans(text)  # the header says the article's date
         for j, (start, end) in enumerate(spans):
-            if end <= skip:
-                continue
-            start = max(start, skip)
             sentence = text[start:end]
             leans_back = bool(_PRONOUN_START.match(sentence)) or len(sentence.split()) < SHORT_WORDS
-            before = (max(spans[j - 1][0], skip), spans[j - 1][1]) if j and leans_back and spans[j - 1][1] > skip else None
+            before = spans[j - 1] if j and leans_back else None
             # shown together, a short sentence is read with the one before it ("Release date. March 3, 2017")
             terms = content_terms(text[before[0]:end] if before else sentence) & asked
             bonus = -0.01 * i
