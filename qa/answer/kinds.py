@@ -242,7 +242,7 @@ def evident_in(question: str, text: str) -> bool:
 
 
 OTHER_YEAR_SHARE = 0.5  # of the kind gain, for a date of another year than the question pins
-MONTH_SHARE = 0.5  # of the kind gain, for a month and year without the day ("in August 2021")
+MONTH_SHARE = 0.5  # of the kind gain, for a month and year without the day ("in March 2023")
 
 
 def evident_share(question: str, text: str, years: frozenset[str] = frozenset()) -> float:
@@ -250,7 +250,7 @@ def evident_share(question: str, text: str, years: frozenset[str] = frozenset())
     when-question that pins a year (`years`) a calendar date of another year only OTHER_YEAR_SHARE.
     A 2020 results page linking to "2021 Kestrel Draft" beside "Date: November 18, 2020" holds a date,
     but not of the 2021 draft; "The 2020 Games opened on July 23, 2021" does answer, so another
-    year lowers the gain rather than removing it. A month without its day ("in August 2021") is part
+    year lowers the gain rather than removing it. A month without its day ("in March 2023") is part
     of a when-answer: MONTH_SHARE (times the year's share)."""
     if not evident_in(question, text):
         return 0.0
