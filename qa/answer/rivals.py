@@ -27,7 +27,8 @@ RIVAL_CONTEXT = 0.6  # share of the cited sentence's other content words another
 MIN_SHARED = 2  # and at least this many (and as much of the other sentence's): "released on <date>" is not enough
 # Of the question's words the cited sentence holds, a sentence stating the answer in another article may
 # lack this many (a synonym: "published" for "released") and still support it; lacking more, it names the
-# same person or place about something else ("Health minister X defended the budget" for "Which minister announced the vaccine programme?").
+# same person or place about something else ("Health minister X defended the budget" for "Which minister
+# announced the vaccine programme?").
 SUPPORT_MISSING = 1
 _TOKEN = re.compile(r"\w+(?:[.,'’]\w+)*|[^\w\s]")
 
