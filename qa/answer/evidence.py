@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from llama_index.core.schema import NodeWithScore
 
 from qa.answer.constraints import Check, Constraints
-from qa.answer.kinds import about_the_article, evident_share
+from qa.answer.kinds import about_the_article, evident_in, evident_share, kind_of
 from qa.answer.text import content_terms, normalise, sentence_spans
 from qa.ingest.readers import dateline_length, stamp_length
 
@@ -80,6 +80,7 @@ class Evidence:
 
 
 SHORT_WORDS = 4  # a sentence of fewer words ("Runner-up.", in a listing: "Croatia. Runner-up.") comes with the one before
+LEAN_RUN = 2  # sentences a short value ("March 3, 2017") may bring with it, each leaning on the one before
 PIN_BONUS = 0.3  # a sentence whose evidence meets every pin of a question that has pins
 KIND_BONUS = 0.2  # an on-topic sentence holding a value of the kind asked (a date for when…)
 DIGIT_COST = 3  # a digit is a prompt token of its own, as ~4 characters of words are: it spends 1 + 3 of the budget
@@ -95,6 +96,11 @@ def header_cost(meta: dict) -> int:
     """What a further article's header line spends of the budget: its title (an untitled article's doc
     id) cut to TITLE_WORDS words. Its source and date are left uncounted: every header has them."""
     return prompt_cost(" ".join(str(meta.get("title") or meta.get("doc_id", "")).split()[:TITLE_WORDS]))
+
+
+def _words(sentence: str) -> int:
+    """Its words, not counting a snippet's elision ("..."): "December 1, 2017 ..." is three."""
+    return sum(any(ch.isalnum() for ch in w) for w in sentence.split())
 
 
 def reported_spans(text: str) -> list[tuple[int, int]]:
@@ -115,16 +121,22 @@ def select(question: str, pins: Constraints, passages: list[NodeWithScore], *, m
     evenly between the articles (comparison questions)."""
     asked = content_terms(question)
     evidence = Evidence(question, pins, passages)
+    figure_asked = kind_of(question) in ("date", "amount", "count")
     candidates = []
     for i, hit in enumerate(passages):
         text = hit.node.get_content()
         spans = reported_spans(text)  # the header says the article's date
+        leans_back = [bool(_PRONOUN_START.match(text[a:b])) or _words(text[a:b]) < SHORT_WORDS for a, b in spans]
         for j, (start, end) in enumerate(spans):
             sentence = text[start:end]
-            leans_back = bool(_PRONOUN_START.match(sentence)) or len(sentence.split()) < SHORT_WORDS
-            before = spans[j - 1] if j and leans_back else None
-            # shown together, a short sentence is read with the one before it ("Release date. March 3, 2017")
-            terms = content_terms(text[before[0]:end] if before else sentence) & asked
+            # shown together, a short sentence is read with the one before it; a date or figure of the
+            # kind asked after a label also with what the label is of ("Kestrel Cup. Release date. March 3, 2017")
+            run = LEAN_RUN if figure_asked and evident_in(question, sentence) else 1
+            first = j
+            while first > 0 and leans_back[first] and j - first < run:
+                first -= 1
+            before = spans[first:j]
+            terms = content_terms(text[spans[first][0]:end]) & asked
             bonus = -0.01 * i
             if terms:
                 bonus += PIN_BONUS * bool(pins) * evidence.check(i, sentence).met
@@ -149,7 +161,7 @@ def select(question: str, pins: Constraints, passages: list[NodeWithScore], *, m
         text = passages[i].node.get_content()
         if normalise(text[start:end]) in shown:  # a wire copy's sentence, shown once
             continue
-        new = [c for c in [(i, start, end)] + ([(i, *before)] if before else []) if c not in chosen]
+        new = [c for c in [(i, start, end)] + [(i, *span) for span in before] if c not in chosen]
         cost = sum(prompt_cost(text[s:e]) for _, s, e in new)
         if quota is None and chosen and all(doc(c[0]) != doc(i) for c in chosen):  # a further article: one more header
             # line (comparison questions show every article's header anyway)
@@ -165,9 +177,15 @@ def select(question: str, pins: Constraints, passages: list[NodeWithScore], *, m
     best = {}
     for (i, _, _), score in chosen.items():  # articles in the order of their best line
         best[doc(i)] = max(best.get(doc(i), -1.0), score)
-    ranked = sorted(chosen, key=lambda c: (-best[doc(c[0])], c[0], c[1]))
+    runs: list[list[int]] = []  # [passage, start, end] of each line; a short sentence joins the one it follows
+    for i, start, end in sorted(chosen, key=lambda c: (-best[doc(c[0])], c[0], c[1])):
+        text = passages[i].node.get_content()
+        if runs and runs[-1][0] == i and not text[runs[-1][2]:start].strip() and _words(text[start:end]) < SHORT_WORDS:
+            runs[-1][2] = end  # "Release date. March 3, 2017" is one line: the model reads it as a statement
+        else:
+            runs.append([i, start, end])
     evidence.lines = [Line(n, i, start, end, passages[i].node.get_content()[start:end])
-                      for n, (i, start, end) in enumerate(ranked, start=1)]
+                      for n, (i, start, end) in enumerate(runs, start=1)]
     return evidence
 
 

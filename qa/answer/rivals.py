@@ -57,7 +57,8 @@ def read_others(evidence: Evidence, answer: Verified, min_relevance: float, answ
     if answer.start < 0:
         return reading
     sentences = {p: _sentences(hit.node.get_content()) for p, hit in enumerate(evidence.passages)}
-    templates = [next(s for s in sentences[answer.passage] if s[0] <= answer.start < s[1])]
+    within = [s for s in sentences[answer.passage] if s[1] > answer.start and s[0] < max(answer.end, answer.start + 1)]
+    templates = [next((s for s in within if _states(s[2], answer.answer)), within[0])]  # a line may join short sentences
     addressed = content_terms(evidence.question) & content_terms(templates[0][3])
     seen = {evidence.doc_of(answer.passage), *answered}
     for p in sentences if not _bare_number(answer.answer) else ():  # articles that state the answer themselves
