@@ -7,7 +7,7 @@ from qa.answer.compose import NOT_FOUND, compose
 from qa.answer.constraints import extract
 from qa.answer.crosscheck import asks_across_articles, for_one_article, leading_articles
 from qa.answer.dates import resolve
-from qa.answer.kinds import MONTH_SHARE, OTHER_YEAR_SHARE, evident_share, kind_of
+from qa.answer.kinds import MONTH_SHARE, OTHER_YEAR_SHARE, alternatives, evident_share, fits, kind_of
 from qa.answer.evidence import finished_reply, grammar, messages, metadata_line, select
 from qa.answer.followup import standalone
 from qa.answer.verify import Rejected, parse, supports, verify
@@ -186,7 +186,7 @@ def test_parse_reads_one_claim_per_line_and_refusals_as_none():
 
 def test_transliterations_of_a_place_name_match():
     tass = "Washington's threats are directed against the Kiev regime rather than Moscow."
-    assert supports("Kyiv", "Were the threats directed at Kyiv or at Moscow?", tass) is False  # only echoes
+    assert supports("Kyiv", "Were the threats directed at Kyiv or at Moscow?", tass)  # the alternative it picks
     assert supports("Kyiv", "Who were the threats directed at?", tass)
 
 
@@ -298,6 +298,24 @@ def test_comparison_questions_get_one_answer_line_per_article():
     assert agreed.status == "answered" and agreed.answer == "The Kiev regime [1][2].", agreed.answer
     both = _ask(question, hits, "[Kiev regime] the Kiev regime\n[Rubio issued] Moscow", compare=True)
     assert both.status == "conflict" and both.answer.startswith("The articles differ.")
+
+
+def test_an_either_or_question_is_answered_by_the_alternative_a_sentence_picks():
+    question = "According to the reports, were the new port fees aimed at Kharkiv or at Lviv?"
+    assert alternatives(question) == ("Kharkiv", "Lviv") and fits(question, "Kharkiv")
+    assert alternatives("Which club signed him, Arsenal or Chelsea?") == ("Arsenal", "Chelsea")
+    assert alternatives("What did the minister say about Kharkiv or Lviv?") is None  # not a choice
+    picked = "The new port fees are aimed at Kharkov traders rather than Lviv, officials said."  # another spelling
+    paired = "The minister said the fees would apply if Lviv or Kharkiv traders broke the rules."
+    assert supports("Kharkiv", question, picked) and not supports("Lviv", question, picked)  # set aside
+    assert not supports("Kharkiv", question, paired) and not supports("Lviv", question, paired)  # both: neither
+    assert not supports("Nadal", "Who won the final, Nadal or Federer?", "Nadal beat Federer in four sets.")
+    assert not supports("Kharkiv", question, "Kherson traders welcomed the new port fees.")  # another name
+    assert not supports("Rome", "Was it held in Rome or in Milan?", "Rami said it was held there.")
+    hits = _hits(picked, paired, doc_ids=["a", "b"])
+    answer = _ask(question, hits, "[Kharkov traders] Kharkiv\n[minister said] Kharkiv", compare=True)
+    assert answer.status == "conflict" and answer.answer.startswith("The articles differ. The article “a”: Kharkiv [1]."), answer.answer
+    assert "The article “b” says: “The minister said the fees would apply if Lviv or Kharkiv" in answer.answer
 
 
 def test_questions_about_several_reports_are_put_to_each_article():

@@ -84,8 +84,36 @@ _A_DAY = re.compile(rf"\b(?:{'|'.join(WEEKDAYS)}|yesterday|today|tomorrow|tonigh
                     rf"|\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?:{_ALL_MONTHS})\b|\b\d{{1,4}}[/.-]\d{{1,2}}(?:[/.-]\d{{1,4}})?\b")
 
 
+# An either-or question names its two possible answers: "…directed at Kyiv or at Moscow?"
+_NAME = r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,3}"
+_EITHER_OR = re.compile(rf"({_NAME}),? or (?:(?:at|in|on|to|by|from|with|for|against) )?(?:the )?({_NAME})\W*$")
+
+
+_CHOICE = re.compile(r"(?:^|[,;:] )(?:were|was|is|are|did|does|do|has|have|had|will|would|can|could|should|which|who|whom)\b",
+                     re.IGNORECASE)  # "Were the threats directed at…", "Which …": a choice; "What did … say about X or Y?" is not
+
+
+def alternatives(question: str) -> tuple[str, str] | None:
+    """The two names an either-or question offers, or None for any other question."""
+    m = _EITHER_OR.search(question.strip())
+    return (m.group(1), m.group(2)) if m and _CHOICE.search(question) else None
+
+
+def chosen_alternative(answer: str, question: str) -> int | None:
+    """Which of an either-or question's alternatives the answer is (0 or 1): such an answer is
+    new, though the question names it. None when the question offers none or the answer is neither."""
+    offered = alternatives(question)
+    if not offered:
+        return None
+    said = content_terms(answer)
+    hits = [i for i, name in enumerate(offered) if said and said <= content_terms(name)]
+    return hits[0] if len(hits) == 1 else None
+
+
 def fits(question: str, answer: str) -> bool:
     """Is the answer of the kind the question asks for (and more than the question's own names)?"""
+    if chosen_alternative(answer, question) is not None:
+        return True  # one of the names an either-or question offers
     kind = kind_of(question)
     if kind == "date":
         return bool((_A_DAY if _DAY_ASKED.search(question) else _DATE_WORDS).search(normalise(answer)))

@@ -9,7 +9,9 @@ A claim (the model's short answer and the sentence it names: "April 26 [S3]") st
    date — meets every pin of the question (year, quarter, edition, qualifiers, names:
    `constraints.py`); evidence that gives another year or edition instead is a *near miss*;
 3. the answer is of the kind asked (a person for who, a date for when, an amount with its unit
-   for how much: `kinds.py`), and is more than the question's own words.
+   for how much: `kinds.py`), and is more than the question's own words — except one of the two
+   names an either-or question offers ("…aimed at Kyiv or at Moscow?"), which a sentence states
+   when it names that one and not the other, or sets the other aside ("rather than Moscow").
 An article's title, source and date are evidence only for questions about the article itself
 ("When was the TASS report dated?"): an article's date is not the date of the events it reports.
 """
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 
 from qa.answer.constraints import Check
 from qa.answer.evidence import MAX_ANSWER_CHARS, Evidence, metadata_line
-from qa.answer.kinds import about_the_article, as_written_in, cut_short, fits, shaped
+from qa.answer.kinds import about_the_article, alternatives, as_written_in, chosen_alternative, cut_short, fits, shaped
 from qa.answer.text import content_terms, normalise, numbers, relevance, sentence_spans
 
 SUPPORT_SHARE = 0.75  # share of the answer's new words its sentence must hold
@@ -83,6 +85,9 @@ def supports(answer: str, question: str, evidence: str) -> bool:
     """Does the evidence state the answer's new content (words not just echoed from the question)?
     Text the word matcher does not read (another script: the model sometimes slips a Chinese word
     into an English answer) must stand in the evidence as it is."""
+    picked = chosen_alternative(answer, question)
+    if picked is not None:
+        return picks(evidence, picked, question)
     novel = content_terms(answer) - content_terms(question)
     if not novel or not numbers(answer) <= numbers(evidence):
         return False
@@ -92,6 +97,29 @@ def supports(answer: str, question: str, evidence: str) -> bool:
 
 
 _OTHER_SCRIPT = re.compile(r"[^\W\d_a-z\u00c0-\u024f]+")  # letters beyond Latin (with accents)
+
+
+def _named_at(sentence: str, name: str) -> list[tuple[int, int]]:
+    """Where the sentence names `name`: its words in a row, read as `content_terms` reads them (so in
+    any of a place's transliterations: "Kiev" names Kyiv)."""
+    key = lambda word: content_terms(word) or {word.lower()}  # noqa: E731
+    want = [key(w) for w in re.findall(r"[\w'’]+", name)]
+    words = list(re.finditer(r"[\w'’]+", sentence))
+    return [(words[k].start(), words[k + len(want) - 1].end()) for k in range(len(words) - len(want) + 1)
+            if all(key(w.group(0)) == n for w, n in zip(words[k:k + len(want)], want))]
+
+
+_SET_ASIDE = re.compile(r"\b(?:rather than|instead of|not|than|nor)\s+(?:at |against |to |in )?(?:the )?$", re.IGNORECASE)
+
+
+def picks(sentence: str, chosen: int, question: str) -> bool:
+    """Does the sentence give this alternative of an either-or question? It names it and sets the
+    other aside, or does not name it: "against the Kiev regime rather than Moscow" gives Kyiv. A
+    sentence naming both ("if Moscow or Kyiv…", "Nadal beat Federer") cannot be read for one by
+    its names alone, so it gives neither."""
+    offered = alternatives(question)
+    named = [[at for at in _named_at(sentence, name) if not _SET_ASIDE.search(sentence[:at[0]])] for name in offered]
+    return bool(named[chosen]) and not named[1 - chosen]
 
 
 def verify(claim: Claim, evidence: Evidence, min_relevance: float) -> Verified | Rejected:
