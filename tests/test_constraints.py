@@ -119,6 +119,12 @@ def test_a_question_asking_for_a_day_is_answered_by_a_day(answer, right):
     assert fits("When will the console go on sale?", answer)  # a when-question takes a month or a year
 
 
+def test_a_score_or_a_decimal_is_no_day():
+    for answer in ("1-0", "2.5"):
+        assert not fits("On what date will the console go on sale?", answer)
+    assert fits("On what date will the console go on sale?", "7/29/2021")
+
+
 @pytest.mark.parametrize("answer, right", [("3 years", False), ("£1.5m", True), ("US$5m", True), ("40 pence", True),
                                            ("1.2 billion euros", True), ("Rs. 500 crore", True)])
 def test_a_payment_is_answered_with_a_sum_of_money(answer, right):

@@ -81,7 +81,8 @@ def about_the_article(question: str) -> bool:
 _DAY_ASKED = re.compile(r"\b(?:what|which) (?:day|date)\b|\bdate of\b|\brelease date\b", re.IGNORECASE)
 _ALL_MONTHS = "|".join(MONTHS)
 _A_DAY = re.compile(rf"\b(?:{'|'.join(WEEKDAYS)}|yesterday|today|tomorrow|tonight)\b|\b(?:{_ALL_MONTHS})\.? \d{{1,2}}\b"
-                    rf"|\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?:{_ALL_MONTHS})\b|\b\d{{1,4}}[/.-]\d{{1,2}}(?:[/.-]\d{{1,4}})?\b")
+                    rf"|\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?:{_ALL_MONTHS})\b"
+                    r"|\b(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[.-]\d{1,2}[.-]\d{2,4})\b")  # not "1-0", "2.5"
 
 
 # An either-or question names its two possible answers: "…directed at Kyiv or at Moscow?"
