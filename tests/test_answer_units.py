@@ -178,6 +178,14 @@ def test_answer_must_be_backed_and_numbers_exact():
     assert not supports("the fund agreement deadline", Q, FUND)  # only echoes the question
 
 
+def test_a_claim_joining_the_questions_words_to_a_stray_name_is_not_stated():
+    question = "At which police station was the club chairman held after his arrest?"
+    stray = _hits("A spokesman said Mr Kestrel, from Dunmore, was arrested after a speech and released on bail.")
+    assert _ask(question, stray, "[from Dunmore] Dunmore police station").not_found
+    held = _hits("The club chairman was held at Dunmore police station overnight, a spokesman said.")
+    assert _ask(question, held, "[held at Dunmore] Dunmore police station").answer == "Dunmore police station [1]."
+
+
 def test_parse_reads_one_claim_per_line_and_refusals_as_none():
     assert [(c.line, c.answer) for c in parse("April 26 [S3]")] == [(3, "April 26")]
     assert [(c.slot, c.answer) for c in parse("NOT FOUND\nKyiv. [S5]")] == [(1, "Kyiv")]

@@ -2,7 +2,8 @@
 
 A claim (the model's short answer and the sentence it names: "April 26 [S3]") stands only when
 1. a sentence of the passages *states* it: the answer's new words (those not already in the
-   question, at least SUPPORT_SHARE of them) and every number it gives are in that sentence —
+   question, at least SUPPORT_SHARE of them), as many of the words it takes from the question, and
+   every number it gives are in that sentence —
    the named one, or else another shown sentence whose article (as retrieved) is on topic, or another retrieved
    sentence that is itself on topic (the small model sometimes names a neighbour);
 2. that evidence — the sentence, with its passage and article title as context and its article's
@@ -96,6 +97,14 @@ def supports(answer: str, question: str, evidence: str) -> bool:
     return len(novel & content_terms(evidence)) / len(novel) >= SUPPORT_SHARE
 
 
+def _echoes_held(answer: str, question: str, sentence: str) -> bool:
+    """The words a claim takes from the question are in its sentence too (SUPPORT_SHARE of them):
+    "Brighton police station" for "At which police station…" is not stated by a sentence that
+    names Brighton and no police station — the model joined the question's words to a stray name."""
+    echoed = content_terms(answer) & content_terms(question)
+    return not echoed or len(echoed & content_terms(sentence)) / len(echoed) >= SUPPORT_SHARE
+
+
 _OTHER_SCRIPT = re.compile(r"[^\W\d_a-z\u00c0-\u024f]+")  # letters beyond Latin (with accents)
 
 
@@ -130,7 +139,7 @@ def verify(claim: Claim, evidence: Evidence, min_relevance: float) -> Verified |
         text = evidence.passages[passage].node.get_content()
         sentence = text[start:end]
         answer = as_written_in(question, claim.answer, sentence)
-        if not supports(answer, question, sentence):
+        if not supports(answer, question, sentence) or not _echoes_held(answer, question, sentence):
             continue
         if not named and relevance(question, evidence.article_text(passage) if shown else sentence) < min_relevance:
             continue  # a sentence the model was not shown must itself be on topic
