@@ -190,3 +190,8 @@ def test_a_partial_date_is_shown_whole_from_its_sentence():
     toll = "Airstrikes went on, killing at least two people and injuring more than 100 in the cities of Kharkiv and Sumy."
     assert counted("How many people were injured in the airstrikes on Kharkiv and Sumy?", "100", toll) == "100"
     assert counted("How many people were injured in the airstrikes on Kharkiv and Sumy?", "2", toll) == "100"
+
+
+def test_a_group_of_people_is_no_ones_name():
+    assert not fits("Who chairs the harbour committee?", "MPs and peers")  # "MPs": a group, not a person
+    assert fits("Who chairs the harbour committee?", "Ana Kestrel") and fits("Who chairs the harbour committee?", "the BBC")

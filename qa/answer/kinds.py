@@ -295,10 +295,13 @@ def _has_unit(quantity: str) -> bool:
     return bool(re.search(rf"{CURRENCY}|\d\s?{SCALE}\b|{UNIT}(?![a-z])", quantity, re.IGNORECASE))
 
 
+_PLURAL_CAPS = re.compile(r"[A-Z]{2,}s")  # "MPs", "CEOs": a group of people, no one's name
+
+
 def _names_someone_new(question: str, answer: str) -> bool:
     """The answer's last name-like word ("Foreign Minister *Sybiha*", "Rubio and *Witkoff*") is not one
     the question already gives: an answer that only repeats whom the question names is no answer."""
-    capitalised = re.findall(r"(?<![\w'’])[A-Z][\w'’.-]*", answer)
+    capitalised = [w for w in re.findall(r"(?<![\w'’])[A-Z][\w'’.-]*", answer) if not _PLURAL_CAPS.fullmatch(w)]
     last = content_terms(capitalised[-1]) if capitalised else set()
     return bool(last) and not last & (content_terms(question) | content_terms(" ".join((*MONTHS, *WEEKDAYS))))
 
