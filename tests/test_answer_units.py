@@ -186,6 +186,17 @@ def test_a_claim_joining_the_questions_words_to_a_stray_name_is_not_stated():
     assert _ask(question, held, "[held at Dunmore] Dunmore police station").answer == "Dunmore police station [1]."
 
 
+def test_the_citation_goes_to_the_shown_sentence_that_says_it_of_what_was_asked():
+    question = "How many planes did Kestrel Air order in its $1bn deal?"
+    full = "Kestrel Air has ordered 30 planes in a $1bn deal as it expands."
+    bare = "Recently, the low-cost airline ordered 30 planes for $1bn."
+    answer = _ask(question, _hits(full, bare, doc_ids=["a", "b"]), "[Recently] 30")
+    assert answer.answer.startswith("30 [1]") and answer.citations[0].quote == full, answer.answer
+    days = "Kestrel Air has 30 days to sign its $1bn deal for new planes, a spokesman said."
+    answer = _ask(question, _hits(days, bare, doc_ids=["a", "b"]), "[Recently] 30")
+    assert answer.citations[0].quote == bare  # "30 days" counts something else
+
+
 def test_parse_reads_one_claim_per_line_and_refusals_as_none():
     assert [(c.line, c.answer) for c in parse("April 26 [S3]")] == [(3, "April 26")]
     assert [(c.slot, c.answer) for c in parse("NOT FOUND\nKyiv. [S5]")] == [(1, "Kyiv")]

@@ -154,11 +154,40 @@ def verify(claim: Claim, evidence: Evidence, min_relevance: float) -> Verified |
         answer = shaped(question, answer, sentence)
         if not fits(question, answer):
             return Rejected(answer, "kind")
-        return Verified(answer, passage, start, end)
+        return _best_stated(Verified(answer, passage, start, end), evidence) if shown else Verified(answer, passage, start, end)
     label = from_label(claim, evidence)
     if label:
         return label
     return near or cut or Rejected(claim.answer, "unsupported")
+
+
+def _best_stated(found: Verified, evidence: Evidence) -> Verified:
+    """The shown sentence that states the checked answer and holds the question's words the cited one
+    holds and more: the model may cite a bare restatement ("The airline ordered 30 planes") where
+    another shown sentence says it of what was asked ("Kestrel Air has ordered 30 planes in a $1bn
+    deal"). A bare number must be followed by the same word in both ("30 planes", not "30 days")."""
+    question = evidence.question
+    text = lambda line: evidence.passages[line.passage].node.get_content()  # noqa: E731
+    cited = evidence.passages[found.passage].node.get_content()[found.start:found.end]
+    asked = content_terms(question)
+    best, held = found, asked & content_terms(cited)
+    for line in evidence.lines:
+        holds = asked & content_terms(line.text)
+        if (line.passage, line.start) == (found.passage, found.start) or not holds > held:
+            continue
+        if supports(found.answer, question, line.text) and _echoes_held(found.answer, question, line.text) \
+                and _said_alike(found.answer, cited, line.text) and evidence.check(line.passage, line.text).met \
+                and not cut_short(question, found.answer, line.text, text(line)[line.end:]):
+            best, held = Verified(found.answer, line.passage, line.start, line.end), holds
+    return best
+
+
+def _said_alike(answer: str, one: str, other: str) -> bool:
+    """An answer with words is itself; a bare number must count the same thing in both sentences."""
+    if re.search(r"[^\W\d]", answer):
+        return True
+    after = lambda s: [normalise(m.group(1)) for m in re.finditer(re.escape(answer.strip()) + r"\W+(\w+)", s)]  # noqa: E731
+    return bool(set(after(one)) & set(after(other)))
 
 
 def _candidates(claim: Claim, evidence: Evidence):
