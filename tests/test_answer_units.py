@@ -197,6 +197,16 @@ def test_the_citation_goes_to_the_shown_sentence_that_says_it_of_what_was_asked(
     assert answer.citations[0].quote == bare  # "30 days" counts something else
 
 
+def test_the_other_articles_are_read_at_the_models_sentence_when_a_fuller_one_is_cited():
+    question = "Which city hosted the 2010 Kestrel Games?"
+    bare = "Relive the moments of the 2010 Kestrel Games in Dunmore ..."
+    full = "Dunmore was elected as the host city for the 2010 Kestrel Games in 2004."
+    rival = "Relive the moments of the 2010 Kestrel Games in Harwick ..."
+    answer = _ask(question, _hits(bare, full, rival, doc_ids=["a", "b", "c"]), "[Relive the moments of the 2010 Kestrel Games in Dunmore] Dunmore")
+    assert answer.citations[0].quote == full  # the fuller sentence is cited
+    assert answer.status == "conflict" and "Harwick" in answer.answer, answer.answer  # read where the model's sentence says it
+
+
 def test_parse_reads_one_claim_per_line_and_refusals_as_none():
     assert [(c.line, c.answer) for c in parse("April 26 [S3]")] == [(3, "April 26")]
     assert [(c.slot, c.answer) for c in parse("NOT FOUND\nKyiv. [S5]")] == [(1, "Kyiv")]

@@ -21,7 +21,7 @@ from qa.answer.agree import agree, amount, calendar_date
 from qa.answer.evidence import Evidence
 from qa.answer.kinds import DATE, fits
 from qa.answer.text import STOPWORDS, content_terms, normalise, relevance, sentence_spans
-from qa.answer.verify import Verified
+from qa.answer.verify import Verified, bare_number
 
 RIVAL_CONTEXT = 0.6  # share of the cited sentence's other content words another article's sentence must repeat
 MIN_SHARED = 2  # and at least this many (and as much of the other sentence's): "released on <date>" is not enough
@@ -57,11 +57,17 @@ def read_others(evidence: Evidence, answer: Verified, min_relevance: float, answ
     if answer.start < 0:
         return reading
     sentences = {p: _sentences(hit.node.get_content()) for p, hit in enumerate(evidence.passages)}
-    within = [s for s in sentences[answer.passage] if s[1] > answer.start and s[0] < max(answer.end, answer.start + 1)]
-    templates = [next((s for s in within if _states(s[2], answer.answer)), within[0])]  # a line may join short sentences
+    templates = [_stating(sentences[answer.passage], answer.start, answer.end, answer.answer)]
     addressed = content_terms(evidence.question) & content_terms(templates[0][3])
     seen = {evidence.doc_of(answer.passage), *answered}
-    for p in sentences if not _bare_number(answer.answer) else ():  # articles that state the answer themselves
+    if answer.said_at:  # the sentence the model named, when a fuller one is cited: the others are read at it too,
+        p, start, end = answer.said_at  # and it supports the answer as any other article's sentence would
+        named = _stating(sentences[p], start, end, answer.answer)
+        templates.append(named)
+        if evidence.doc_of(p) not in seen and len(addressed - content_terms(named[3])) <= SUPPORT_MISSING:
+            reading.supporters.append(Verified(answer.answer, p, named[0], named[1]))
+        seen.add(evidence.doc_of(p))
+    for p in sentences if not bare_number(answer.answer) else ():  # articles that state the answer themselves
         if evidence.doc_of(p) in seen:
             continue
         for sentence in sentences[p]:
@@ -87,6 +93,12 @@ def read_others(evidence: Evidence, answer: Verified, min_relevance: float, answ
             seen.add(evidence.doc_of(p))
             break
     return reading
+
+
+def _stating(sentences: list[tuple], start: int, end: int, answer: str) -> tuple:
+    """The sentence of a cited span that states the answer (a line may join short sentences)."""
+    within = [s for s in sentences if s[1] > start and s[0] < max(end, start + 1)]
+    return next((s for s in within if _states(s[2], answer)), within[0])
 
 
 def _sentences(text: str) -> list[tuple[int, int, str, str]]:
@@ -174,11 +186,6 @@ def _locate(text: str, tokens: list[re.Match], answer: str) -> list[tuple[int, i
 
 def _carries_meaning(word: str) -> bool:
     return word.isalnum() and word not in STOPWORDS
-
-
-def _bare_number(answer: str) -> bool:
-    """"12", "40": found in any sentence with a date or a count in it, so no evidence of agreement."""
-    return not re.search(r"[^\W\d]", answer)
 
 
 def _same_form(value: str, answer: str) -> bool:

@@ -50,6 +50,7 @@ class Verified:
     passage: int  # index into the evidence's passages
     start: int  # span of the supporting sentence in that passage; -1 when it stands on metadata
     end: int
+    said_at: tuple[int, int, int] | None = None  # the model's own sentence (passage, start, end), when a fuller one is cited
 
 
 @dataclass
@@ -178,13 +179,19 @@ def _best_stated(found: Verified, evidence: Evidence) -> Verified:
         if supports(found.answer, question, line.text) and _echoes_held(found.answer, question, line.text) \
                 and _said_alike(found.answer, cited, line.text) and evidence.check(line.passage, line.text).met \
                 and not cut_short(question, found.answer, line.text, text(line)[line.end:]):
-            best, held = Verified(found.answer, line.passage, line.start, line.end), holds
+            best, held = Verified(found.answer, line.passage, line.start, line.end,
+                                  (found.passage, found.start, found.end)), holds
     return best
+
+
+def bare_number(answer: str) -> bool:
+    """"12", "40": in any sentence with a date or a count in it, so no evidence by itself of what it counts."""
+    return not re.search(r"[^\W\d]", answer)
 
 
 def _said_alike(answer: str, one: str, other: str) -> bool:
     """An answer with words is itself; a bare number must count the same thing in both sentences."""
-    if re.search(r"[^\W\d]", answer):
+    if not bare_number(answer):
         return True
     after = lambda s: [normalise(m.group(1)) for m in re.finditer(re.escape(answer.strip()) + r"\W+(\w+)", s)]  # noqa: E731
     return bool(set(after(one)) & set(after(other)))
