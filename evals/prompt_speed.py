@@ -10,19 +10,13 @@ from pathlib import Path
 SIZES = (1, 10, 50, 100, 200, 400, 800)
 
 
-def packaged_gguf() -> Path:
-    """The packaged model's joined GGUF, as the app would load it (joined and checked on first use)."""
-    from qa.config import Settings
-    from qa.models.packaged import PRESETS, ensure_gguf
-
-    settings = Settings()
-    return ensure_gguf(PRESETS[settings.model_preset], settings.models_dir)
-
-
 def main() -> None:
     from llama_cpp import Llama
 
-    path = sys.argv[1] if len(sys.argv) > 1 else str(packaged_gguf())
+    from qa.config import Settings
+    from qa.models.packaged import packaged_gguf
+
+    path = sys.argv[1] if len(sys.argv) > 1 else str(packaged_gguf(Settings())[0])  # as the app loads it
     corpus = Path(__file__).resolve().parent.parent / "corpus"
     text = next(p for p in sorted(corpus.iterdir()) if p.is_file()).read_text() * 3
     llm = Llama(model_path=path, n_ctx=2048, n_threads=2, n_batch=512, flash_attn=True, verbose=False)

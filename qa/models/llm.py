@@ -173,10 +173,10 @@ class OpenAICompatModel:
 def build_llm(settings: Settings) -> ChatModel:
     kind = settings.llm
     if kind == "packaged":
-        from qa.models.packaged import PRESETS, ensure_gguf
+        from qa.models.packaged import packaged_gguf
 
-        preset = PRESETS[settings.model_preset]
-        return LlamaCppModel(str(ensure_gguf(preset, settings.models_dir)), preset.name, settings)
+        path, name = packaged_gguf(settings)
+        return LlamaCppModel(str(path), name, settings)
     if kind == "gguf":
         if not settings.gguf_path:
             raise UserError("llm=gguf needs QA_GGUF_PATH (a .gguf file)")

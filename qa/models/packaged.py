@@ -125,6 +125,12 @@ def ensure_gguf(model: PackagedModel, models_dir: Path) -> Path:
     return target
 
 
+def packaged_gguf(settings) -> tuple[Path, str]:
+    """The configured preset's joined, verified GGUF and the model's name (`ensure_gguf`)."""
+    preset = PRESETS[settings.model_preset]
+    return ensure_gguf(preset, settings.models_dir), preset.name
+
+
 def packaged_status(model: PackagedModel, models_dir: Path) -> str:
     """One line for `qa doctor`: are the parts installed, is the joined file verified."""
     try:
