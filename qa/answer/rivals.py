@@ -59,12 +59,13 @@ def read_others(evidence: Evidence, answer: Verified, min_relevance: float, answ
     sentences = {p: _sentences(hit.node.get_content()) for p, hit in enumerate(evidence.passages)}
     templates = [_stating(sentences[answer.passage], answer.start, answer.end, answer.answer)]
     addressed = content_terms(evidence.question) & content_terms(templates[0][3])
+    on_point = lambda window: len(addressed - content_terms(window)) <= SUPPORT_MISSING  # noqa: E731
     seen = {evidence.doc_of(answer.passage), *answered}
     if answer.said_at:  # the sentence the model named, when a fuller one is cited: the others are read at it too,
         p, start, end = answer.said_at  # and it supports the answer as any other article's sentence would
         named = _stating(sentences[p], start, end, answer.answer)
         templates.append(named)
-        if evidence.doc_of(p) not in seen and len(addressed - content_terms(named[3])) <= SUPPORT_MISSING:
+        if evidence.doc_of(p) not in seen and on_point(named[3]):
             reading.supporters.append(Verified(answer.answer, p, named[0], named[1]))
         seen.add(evidence.doc_of(p))
     for p in sentences if not bare_number(answer.answer) else ():  # articles that state the answer themselves
@@ -72,7 +73,7 @@ def read_others(evidence: Evidence, answer: Verified, min_relevance: float, answ
             continue
         for sentence in sentences[p]:
             if relevance(evidence.question, sentence[3]) >= min_relevance and _states(sentence[2], answer.answer) \
-                    and len(addressed - content_terms(sentence[3])) <= SUPPORT_MISSING and evidence.check(p, sentence[2]).met:
+                    and on_point(sentence[3]) and evidence.check(p, sentence[2]).met:
                 reading.supporters.append(Verified(answer.answer, p, sentence[0], sentence[1]))
                 templates.append(sentence)
                 seen.add(evidence.doc_of(p))

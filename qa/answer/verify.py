@@ -98,6 +98,12 @@ def supports(answer: str, question: str, evidence: str) -> bool:
     return len(novel & content_terms(evidence)) / len(novel) >= SUPPORT_SHARE
 
 
+def _states_claim(answer: str, question: str, sentence: str) -> bool:
+    """Rule 1 for a claim: the sentence `supports` its new content and holds the words it takes from
+    the question (`supports` alone also compares two reports' sentences, which echo the question freely)."""
+    return supports(answer, question, sentence) and _echoes_held(answer, question, sentence)
+
+
 def _echoes_held(answer: str, question: str, sentence: str) -> bool:
     """The words a claim takes from the question are in its sentence too (SUPPORT_SHARE of them):
     "Brighton police station" for "At which police station…" is not stated by a sentence that
@@ -140,7 +146,7 @@ def verify(claim: Claim, evidence: Evidence, min_relevance: float) -> Verified |
         text = evidence.passages[passage].node.get_content()
         sentence = text[start:end]
         answer = as_written_in(question, claim.answer, sentence)
-        if not supports(answer, question, sentence) or not _echoes_held(answer, question, sentence):
+        if not _states_claim(answer, question, sentence):
             continue
         if not named and relevance(question, evidence.article_text(passage) if shown else sentence) < min_relevance:
             continue  # a sentence the model was not shown must itself be on topic
@@ -176,8 +182,8 @@ def _best_stated(found: Verified, evidence: Evidence) -> Verified:
         holds = asked & content_terms(line.text)
         if (line.passage, line.start) == (found.passage, found.start) or not holds > held:
             continue
-        if supports(found.answer, question, line.text) and _echoes_held(found.answer, question, line.text) \
-                and _said_alike(found.answer, cited, line.text) and evidence.check(line.passage, line.text).met \
+        if _states_claim(found.answer, question, line.text) and _said_alike(found.answer, cited, line.text) \
+                and evidence.check(line.passage, line.text).met \
                 and not cut_short(question, found.answer, line.text, text(line)[line.end:]):
             best, held = Verified(found.answer, line.passage, line.start, line.end,
                                   (found.passage, found.start, found.end)), holds
