@@ -659,3 +659,17 @@ def test_words_of_another_script_must_stand_in_the_sentence():
 
 def test_a_stray_sentence_tag_inside_the_answer_is_not_part_of_it():
     assert [(c.line, c.answer) for c in parse("Andrii Sybiha, S2, [S3]")] == [(3, "Andrii Sybiha")]
+
+
+def test_a_report_is_shown_by_its_sentence_that_answers_the_kind_asked():
+    """With no checked answer, a report's own sentence shown beside the other's must hold a span for
+    "within what time frame…": the sentence sharing most words ("a lot of time") says nothing of it,
+    and shown beside "a matter of days" it would flag two reports that agree as differing."""
+    question = "Within what time frame did the minister say they must know whether a deal is doable, according to both reports?"
+    hits = _hits("The minister said he had dedicated a lot of time and energy to a deal. "
+                 "“We must know within a matter of days whether this is doable,” the minister added.",
+                 "“I'm talking about a matter of days, whether or not this is doable,” the minister said of a deal.",
+                 doc_ids=["a", "b"])
+    answer = _ask(question, hits, "[dedicated] two days\n[talking] three days", compare=True)
+    assert answer.status != "conflict", answer.answer
+    assert "a lot of time" not in answer.answer and "matter of days" in answer.answer, answer.answer

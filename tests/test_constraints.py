@@ -110,6 +110,16 @@ def test_answers_of_the_wrong_kind_do_not_fit():
     assert fits("How much did Google pay?", "$1.65 billion")
 
 
+@pytest.mark.parametrize("question", ["How long will the firm be protected from creditors?",
+                                      "Within what time frame must the deal be agreed?", "For how long was he out?"])
+def test_a_how_long_question_is_answered_by_a_span_of_time(question):
+    assert kind_of(question) == "duration"
+    for answer in ("180 days", "three weeks", "a matter of days", "weeks and months on end", "until April"):
+        assert fits(question, answer), answer
+    assert not fits(question, "Rubio") and not fits(question, "the creditors")
+    assert kind_of("How long ago did the fire start?") != "duration"  # asks when
+
+
 @pytest.mark.parametrize("answer, right", [
     ("later this month", False), ("April", False), ("2015", False), ("next week", False),
     ("April 29", True), ("29th of April 2015", True), ("Nov. 18, 2020", True), ("Thursday", True), ("2021-07-29", True),
@@ -170,7 +180,7 @@ def test_a_partial_date_is_shown_whole_from_its_sentence():
     assert whole_date("on Thursday", "They met on Thursday.") == "on Thursday"
     assert kind_of("What was Tesla's revenue in Q1 2021?") == "amount"
     assert kind_of("At what time did the polls close?") == "date"
-    assert kind_of("Within what time frame must the deal be agreed?") == "any"  # a span, not a date
+    assert kind_of("Within what time frame must the deal be agreed?") == "duration"  # a span, not a date
     from qa.answer.kinds import core
 
     assert core("What is the date of the 2020 draft?", "2020 NBA draft was held on November 18, 2020") == "November 18, 2020"

@@ -210,8 +210,10 @@ def _compared(evidence: Evidence, checked: list[Verified], min_relevance: float)
     article's answer is checked, the other article is read for it (`rivals.py`); if it neither
     states that value nor another in its place, its own best sentence is shown beside the answer
     and the two are flagged as differing: what one report says the other does not. With no checked
-    answer, each article's own best sentence, side by side, flagged as differing when neither
-    states what the other does (`supports`, the rule a claim is checked by)."""
+    answer, each article's own best sentence, side by side; for a question of no set kind ("How do
+    the reports read…?") flagged as differing when neither states what the other does (`supports`,
+    the rule a claim is checked by). A question asking for a value (who, when, how long…) is flagged
+    only on values: two sentences worded apart may give the same one ("a matter of days")."""
     articles = evidence.articles()[:2]
     if len(articles) < 2:
         return None
@@ -237,6 +239,8 @@ def _compared(evidence: Evidence, checked: list[Verified], min_relevance: float)
     if not all(views):
         return None
     shape = _side_by_side(evidence, views)
+    if kind_of(evidence.question) != "any":
+        return shape  # a value was asked and neither report's was checked: no values to tell apart
     said = [evidence.passages[v.passage].node.get_content()[v.start:v.end] for v in views]
     if not supports(said[0], evidence.question, said[1]) and not supports(said[1], evidence.question, said[0]):
         return _differing(shape)  # neither sentence states what the other does: the reports frame it differently
@@ -319,10 +323,14 @@ def _own_words(evidence: Evidence, doc_id: str, min_relevance: float, *, beside_
     article's checked answer, an on-topic passage is enough (as for a shown sentence in `verify`:
     the answer anchors what is asked); with no checked answer at all the sentence must be on topic
     itself — else two sentences picked by shared words would stand in for an answer (on the seed
-    tuning half that turned a refusal into a wrong side-by-side, and helped nothing)."""
+    tuning half that turned a refusal into a wrong side-by-side, and helped nothing). Like the quoted
+    fallback's, the sentence must hold a value of the kind asked: "a lot of time and energy" is no
+    report of "Within what time frame…?", and shown beside "a matter of days" it would be flagged as
+    differing from it."""
     question = evidence.question
     asked = content_terms(question)
-    lines = [line for line in evidence.lines if evidence.doc_of(line.passage) == doc_id and content_terms(line.text) - asked]
+    lines = [line for line in evidence.lines if evidence.doc_of(line.passage) == doc_id and content_terms(line.text) - asked
+             and evident_in(question, line.text)]
     best = max(lines, key=lambda line: relevance(question, line.text), default=None)
     passage = evidence.passages[best.passage].node.get_content() if best and beside_an_answer else ""
     if best is None or max(relevance(question, best.text), relevance(question, passage)) < min_relevance:

@@ -22,9 +22,16 @@ _AMOUNT = re.compile(r"\bhow much\b|\b(?:what|which) (?:was |is |were |are |will
                      r"(?:price|cost|amount|value|revenue|sales|turnover|sum|fee|salary|budget|profit|loss|fine|bid|"
                      r"valuation|deficit|debt)s?\b", re.IGNORECASE)
 _COUNT = re.compile(r"\bhow many\b|\b(?:what|which) (?:number|percentage|proportion|share)\b", re.IGNORECASE)
+# "How long…", "Within what time frame…": a span of time is asked ("three weeks", "a matter of days",
+# "until April"), not a calendar date nor a bare count. "How long ago" asks when.
+_DURATION = re.compile(r"\bhow long\b(?! ago)|\bwithin how\b|\b(?:what|which) (?:time[ -]?(?:frame|span|scale|limit)|period|length of time)\b",
+                       re.IGNORECASE)
 _WHERE = re.compile(r"^\s*where\b|\b(?:which|what) (?:\w+ )?(?:city|cities|towns?|country|countries|places?|venues?|"
                     r"stadium|regions?|states?)\b",
                     re.IGNORECASE)
+
+_SPAN = re.compile(r"\b(?:seconds?|minutes?|hours?|days?|weeks?|fortnights?|months?|years?|decades?|seasons?|overnight|"
+                   r"indefinitely|permanently)\b")
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTH_WORDS = [m for m in MONTHS if m != "may"] + [r"may(?= \d)", r"(?<=\d )may"]  # not the verb
@@ -50,12 +57,14 @@ FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?")  # the number of a quantity: "1,234.5
 
 
 def kind_of(question: str) -> str:
-    """person | date | amount | count | place | any. "What is the name of …" asks for a name, as
+    """person | date | amount | count | duration | place | any. "What is the name of …" asks for a name, as
     who does: an answer must name someone or something the question does not."""
     if _AMOUNT.search(question):
         return "amount"
     if _COUNT.search(question):
         return "count"
+    if _DURATION.search(question):
+        return "duration"
     if _WHEN.search(question):
         return "date"
     if _WHO.search(question):
@@ -120,6 +129,8 @@ def fits(question: str, answer: str) -> bool:
         return bool((_A_DAY if _DAY_ASKED.search(question) else _DATE_WORDS).search(normalise(answer)))
     if kind == "count":
         return bool(_NUMBER.search(normalise(answer)))
+    if kind == "duration":  # a span, or the day or year it lasts until
+        return bool(_SPAN.search(normalise(answer)) or _DATE_WORDS.search(normalise(answer)))
     if kind == "amount":
         sums = [m.group(0) for m in AMOUNT.finditer(answer) if _has_unit(m.group(0))]
         return any(_MONEY_UNIT.search(s) for s in sums) if _MONEY.search(question) else bool(sums)
