@@ -673,3 +673,11 @@ def test_a_report_is_shown_by_its_sentence_that_answers_the_kind_asked():
     answer = _ask(question, hits, "[dedicated] two days\n[talking] three days", compare=True)
     assert answer.status != "conflict", answer.answer
     assert "a lot of time" not in answer.answer and "matter of days" in answer.answer, answer.answer
+
+
+def test_an_answer_saying_the_value_is_not_given_is_a_refusal():
+    from qa.answer.verify import parse
+
+    for reply in ("Unnamed robot [S3]", "An undisclosed sum [S2]", "Not disclosed [S1]", "The woman was not named [S2]"):
+        assert parse(reply) == [], reply
+    assert parse("Kestrel Robotics [S3]")

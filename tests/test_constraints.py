@@ -205,3 +205,22 @@ def test_a_partial_date_is_shown_whole_from_its_sentence():
 def test_a_group_of_people_is_no_ones_name():
     assert not fits("Who chairs the harbour committee?", "MPs and peers")  # "MPs": a group, not a person
     assert fits("Who chairs the harbour committee?", "Ana Kestrel") and fits("Who chairs the harbour committee?", "the BBC")
+
+
+def test_a_figure_stands_only_in_a_sentence_saying_what_it_measures():
+    """A number does not tell what it measures, its sentence does."""
+    from qa.answer.verify import measures_what_is_asked
+
+    spend = "How much did Aston Martin spend on developing the V8 Vantage?"
+    assert not measures_what_is_asked(spend, "With a price tag under £80,000, the V8 Vantage is cheaper than other Astons.")
+    assert measures_what_is_asked(spend, "Aston Martin spent £80m developing the V8 Vantage.")
+    staff = "How many people does Varig, Brazil's biggest airline, employ?"
+    assert not measures_what_is_asked(staff, "Varig, which operates in 18 countries, is near collapse.")
+    assert measures_what_is_asked(staff, "Varig, Brazil's biggest airline, employs 11,000 people.")
+    assert measures_what_is_asked("Who leads Varig?", "It flies to 18 countries.")  # figures only: a name tells itself
+
+
+def test_a_date_answer_is_not_the_year_the_question_gives():
+    question = "When will the IRB decide who hosts the 2011 Rugby World Cup?"
+    assert not fits(question, "2011 World Cup bid")
+    assert fits(question, "November 2005") and fits("When was it released?", "2011")

@@ -125,8 +125,10 @@ def fits(question: str, answer: str) -> bool:
     if chosen_alternative(answer, question) is not None:
         return True  # one of the names an either-or question offers
     kind = kind_of(question)
-    if kind == "date":
-        return bool((_A_DAY if _DAY_ASKED.search(question) else _DATE_WORDS).search(normalise(answer)))
+    if kind == "date":  # a date the question does not give itself ("2011" of "…the 2011 World Cup?" is no answer)
+        pattern = _A_DAY if _DAY_ASKED.search(question) else _DATE_WORDS
+        given = {m.group(0) for m in pattern.finditer(normalise(question))}
+        return any(m.group(0) not in given for m in pattern.finditer(normalise(answer)))
     if kind == "count":
         return bool(_NUMBER.search(normalise(answer)))
     if kind == "duration":  # a span, or the day or year it lasts until

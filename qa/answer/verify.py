@@ -21,16 +21,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.answer.constraints import Check
+from qa.answer.constraints import Check, names
 from qa.answer.evidence import MAX_ANSWER_CHARS, Evidence, metadata_line
-from qa.answer.kinds import about_the_article, alternatives, as_written_in, chosen_alternative, cut_short, fits, shaped
+from qa.answer.kinds import about_the_article, alternatives, as_written_in, chosen_alternative, cut_short, fits, kind_of, shaped
 from qa.answer.text import content_terms, normalise, numbers, relevance, sentence_spans
 
 SUPPORT_SHARE = 0.75  # share of the answer's new words its sentence must hold
 
 REFUSAL = re.compile(
     r"not found|not (?:mentioned|specified|stated|provided|given|available|clear)|no information|"
-    r"does not (?:say|mention|specify|state)|doesn't|cannot be determined|unknown|n/a|^not$|^none$",
+    r"does not (?:say|mention|specify|state)|doesn't|cannot be determined|unknown|n/a|^not$|^none$|"
+    r"\b(?:unnamed|undisclosed|unidentified)\b|not (?:disclosed|revealed|named|identified)",
     re.IGNORECASE,
 )
 _STRAY_TAG = re.compile(r"[,;(]?\s*\[?\bS\d+\b\]?[,;)]?")  # "Andrii Sybiha, S2," -> "Andrii Sybiha"
@@ -146,7 +147,7 @@ def verify(claim: Claim, evidence: Evidence, min_relevance: float) -> Verified |
         text = evidence.passages[passage].node.get_content()
         sentence = text[start:end]
         answer = as_written_in(question, claim.answer, sentence)
-        if not _states_claim(answer, question, sentence):
+        if not _states_claim(answer, question, sentence) or not measures_what_is_asked(question, sentence):
             continue
         if not named and relevance(question, evidence.article_text(passage) if shown else sentence) < min_relevance:
             continue  # a sentence the model was not shown must itself be on topic
@@ -166,6 +167,21 @@ def verify(claim: Claim, evidence: Evidence, min_relevance: float) -> Verified |
     if label:
         return label
     return near or cut or Rejected(claim.answer, "unsupported")
+
+
+FIGURE_SHARE = 1 / 3  # a figure's sentence holds more than this share of the question's words besides names and numbers
+
+
+def measures_what_is_asked(question: str, sentence: str) -> bool:
+    """For a how-much or how-many question: does the sentence say its figure is of what is asked?
+    A number, unlike a name, does not tell what it measures; its sentence does ("a price tag under
+    £80,000" is no answer to how much was spent on developing the car, nor "18 countries" to how
+    many people an airline employs). So the sentence must hold more than FIGURE_SHARE of the
+    question's words other than its names and numbers (those are pins, checked on their own)."""
+    if kind_of(question) not in ("amount", "count"):
+        return True
+    asked = {t for t in content_terms(question) - set(names(question)) if not any(ch.isdigit() for ch in t)}
+    return not asked or len(asked & content_terms(sentence)) / len(asked) > FIGURE_SHARE
 
 
 def _best_stated(found: Verified, evidence: Evidence) -> Verified:
