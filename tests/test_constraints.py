@@ -224,3 +224,16 @@ def test_a_date_answer_is_not_the_year_the_question_gives():
     question = "When will the IRB decide who hosts the 2011 Rugby World Cup?"
     assert not fits(question, "2011 World Cup bid")
     assert fits(question, "November 2005") and fits("When was it released?", "2011")
+
+
+def test_the_year_a_figure_is_compared_with_is_not_the_year_of_the_figure():
+    from qa.answer.constraints import beside_the_compared
+
+    q = extract("How much did General Motors Europe lose in the fourth quarter of 2004?")
+    said = "The fourth-quarter losses at General Motors Europe totalled $345m, up from $66m during the same period in 2003."
+    context = "GM Europe results for 2004"
+    assert q.check(said, context).contradicted  # read whole, the sentence speaks of 2003
+    assert q.check(beside_the_compared(said, "$345m"), context).met  # $345m is not the 2003 figure
+    revenue = "That is an 81 percent increase, compared to $10.4 billion in revenue in Q1 2021."
+    assert beside_the_compared(revenue, "$10.4 billion") == revenue  # the compared figure is the answer: its year stays
+    assert beside_the_compared("Gamers spent more than £1.34bn in 2004.", "£1.34bn").endswith("in 2004.")  # no comparison

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.answer.constraints import Check, names
+from qa.answer.constraints import Check, beside_the_compared, names
 from qa.answer.evidence import MAX_ANSWER_CHARS, Evidence, metadata_line
 from qa.answer.kinds import about_the_article, alternatives, as_written_in, chosen_alternative, cut_short, fits, kind_of, shaped
 from qa.answer.text import content_terms, normalise, numbers, relevance, sentence_spans
@@ -151,7 +151,7 @@ def verify(claim: Claim, evidence: Evidence, min_relevance: float) -> Verified |
             continue
         if not named and relevance(question, evidence.article_text(passage) if shown else sentence) < min_relevance:
             continue  # a sentence the model was not shown must itself be on topic
-        check = evidence.check(passage, sentence)
+        check = evidence.check(passage, beside_the_compared(sentence, answer))
         if not check.met:
             near = near or (Rejected(answer, "pins", Verified(answer, passage, start, end), check)
                             if check.contradicted else None)
@@ -199,7 +199,7 @@ def _best_stated(found: Verified, evidence: Evidence) -> Verified:
         if (line.passage, line.start) == (found.passage, found.start) or not holds > held:
             continue
         if _states_claim(found.answer, question, line.text) and _said_alike(found.answer, cited, line.text) \
-                and evidence.check(line.passage, line.text).met \
+                and evidence.check(line.passage, beside_the_compared(line.text, found.answer)).met \
                 and not cut_short(question, found.answer, line.text, text(line)[line.end:]):
             best, held = Verified(found.answer, line.passage, line.start, line.end,
                                   (found.passage, found.start, found.end)), holds
