@@ -319,9 +319,10 @@ def test_comparison_questions_get_one_answer_line_per_article():
     user = messages(evidence, per_article=True)[-1]["content"]  # one answer line per article, in article order:
     assert "\nArticle 1: tass\n[S1]" in user and "\nArticle 2: other\n" in user  # so they are numbered
     answer = _ask(question, hits, "[Kiev regime] the Kiev regime\nNOT FOUND", compare=True)
-    assert answer.status == "conflict" and [c.doc_id for c in answer.citations] == ["tass", "other"]
-    assert answer.answer.startswith("The articles differ. The article “tass”: the Kiev regime [1].")
+    assert [c.doc_id for c in answer.citations] == ["tass", "other"]  # side by side, the reader compares…
+    assert answer.answer.startswith("The article “tass”: the Kiev regime [1].")
     assert "The article “other” says: “Rubio issued" in answer.answer  # what the other report says instead
+    assert answer.status == "answered"  # …but a value was asked and only one was checked: no "differ"
     same = _hits(tass, "Washington's threats were directed at the Kiev regime, the Axios report said.", doc_ids=["tass", "other"])
     agreed = _ask(question, same, "[Kiev regime] the Kiev regime\nNOT FOUND", compare=True)
     assert agreed.status == "answered" and agreed.answer == "The Kiev regime [1][2].", agreed.answer
@@ -681,3 +682,25 @@ def test_an_answer_saying_the_value_is_not_given_is_a_refusal():
     for reply in ("Unnamed robot [S3]", "An undisclosed sum [S2]", "Not disclosed [S1]", "The woman was not named [S2]"):
         assert parse(reply) == [], reply
     assert parse("Kestrel Robotics [S3]")
+
+
+def test_a_report_leaving_an_either_or_question_open_differs_from_one_that_picks():
+    question = "According to the reports, were the threats directed at Kyiv or at Moscow?"
+    hits = _hits("The threats are directed against the Kiev regime rather than Moscow, Axios said.",
+                 "He added that if Moscow or Kyiv made the process very difficult, the US would walk away.",
+                 doc_ids=["tass", "other"])
+    answer = _ask(question, hits, "[Kiev regime] Kyiv\nNOT FOUND", compare=True)
+    assert answer.status == "conflict" and answer.answer.startswith("The articles differ."), answer.answer
+
+
+def test_only_a_question_about_how_the_reports_put_it_is_flagged_on_wording():
+    from qa.answer.crosscheck import asks_how_framed
+
+    assert asks_how_framed("How do the reports describe the conflict?")
+    assert asks_how_framed("What term do the two reports use for the Ukrainian side?")
+    assert not asks_how_framed("Which capital do both reports say might walk away from the talks?")
+    question = "Which capital do both reports say might walk away from the peace process?"
+    hits = _hits("Washington might walk away from the peace process, Axios said.",
+                 "Despite the campaign claim, the peace process remains mired in complexities.", doc_ids=["a", "b"])
+    answer = _ask(question, hits, "[Axios said] Washington\nNOT FOUND", compare=True)
+    assert answer.status != "conflict", answer.answer  # the other report's wording is no other value

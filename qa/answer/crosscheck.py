@@ -56,6 +56,23 @@ def on_its_topic(question: str) -> str:
     return re.sub(r"\s+([?.,])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
 
 
+# A question about how the reports put something ("How do the reports describe the conflict?", "What
+# term do they use…", "What sources do they rely on…"): their wording is the answer, so two reports
+# worded apart differ. Any other question is answered by a value, and differs only on values.
+_FRAMING = re.compile(
+    r"\bhow (?:do|does|did|are|is|was|were)\b[^?]{0,40}?\b(?:describ|portray|characteri[sz]|fram|label|present|depict|cast|"
+    r"read|interpret|view|treat|refer|call|explain)\w*"
+    r"|\bwhat (?:terms?|words?|labels?|language|phrases?|sources?|reasons?)\b[^?]*?\b(?:use|used|rely|relied|cite|cited|quote|quoted|"
+    r"call|give|gave)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_how_framed(question: str) -> bool:
+    """Does a question about the reports ask how they put it, rather than for a value?"""
+    return bool(_FRAMING.search(question))
+
+
 def leading_articles(passages: list[NodeWithScore], limit: int = 2) -> list[str]:
     """Doc ids of the first `limit` distinct articles, in retrieval order."""
     docs: list[str] = []

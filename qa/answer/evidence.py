@@ -49,6 +49,7 @@ class Evidence:
     pins: Constraints
     passages: list[NodeWithScore]
     lines: list[Line] = field(default_factory=list)
+    per_article: bool = False  # comparison mode: one answer line per article, each answered from its own
 
     def line(self, n: int) -> Line | None:
         return self.lines[n - 1] if 0 < n <= len(self.lines) else None
@@ -120,7 +121,7 @@ def select(question: str, pins: Constraints, passages: list[NodeWithScore], *, m
     meeting the pins and holding a value of the kind asked. `per_article`: the budget is shared
     evenly between the articles (comparison questions)."""
     asked = content_terms(question)
-    evidence = Evidence(question, pins, passages)
+    evidence = Evidence(question, pins, passages, per_article=per_article)
     figure_asked = kind_of(question) in ("date", "amount", "count")
     candidates = []
     for i, hit in enumerate(passages):

@@ -139,6 +139,14 @@ def picks(sentence: str, chosen: int, question: str) -> bool:
     return bool(named[chosen]) and not named[1 - chosen]
 
 
+def leaves_open(sentence: str, question: str) -> bool:
+    """Does the sentence name both alternatives of an either-or question, setting neither aside ("if
+    Moscow or Kyiv made the process very difficult")? Its answer is both, not one of them."""
+    offered = alternatives(question)
+    return bool(offered) and all(any(not _SET_ASIDE.search(sentence[:at[0]]) for at in _named_at(sentence, name))
+                                 for name in offered)
+
+
 def verify(claim: Claim, evidence: Evidence, min_relevance: float) -> Verified | Rejected:
     """The claim as shown to the reader, or why it does not stand."""
     question = evidence.question
@@ -196,8 +204,9 @@ def _best_stated(found: Verified, evidence: Evidence) -> Verified:
     best, held = found, asked & content_terms(cited)
     for line in evidence.lines:
         holds = asked & content_terms(line.text)
-        if (line.passage, line.start) == (found.passage, found.start) or not holds > held:
-            continue
+        if (line.passage, line.start) == (found.passage, found.start) or not holds > held \
+                or (evidence.per_article and evidence.doc_of(line.passage) != evidence.doc_of(found.passage)):
+            continue  # comparing reports, each answer is its own article's
         if _states_claim(found.answer, question, line.text) and _said_alike(found.answer, cited, line.text) \
                 and evidence.check(line.passage, beside_the_compared(line.text, found.answer)).met \
                 and not cut_short(question, found.answer, line.text, text(line)[line.end:]):
