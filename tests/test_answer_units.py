@@ -704,3 +704,11 @@ def test_only_a_question_about_how_the_reports_put_it_is_flagged_on_wording():
                  "Despite the campaign claim, the peace process remains mired in complexities.", doc_ids=["a", "b"])
     answer = _ask(question, hits, "[Axios said] Washington\nNOT FOUND", compare=True)
     assert answer.status != "conflict", answer.answer  # the other report's wording is no other value
+
+
+def test_a_word_ending_in_double_s_keeps_it_when_stemmed():
+    """"miss" must match "missed", or a sentence saying "missed six penalties" does not hold the question's "miss"."""
+    from qa.answer.text import content_terms
+
+    assert content_terms("miss") == content_terms("missed") == content_terms("misses")
+    assert content_terms("loss") == content_terms("losses") and content_terms("talks") == content_terms("talk")

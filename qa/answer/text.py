@@ -36,6 +36,8 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
     for suffix in ("ing", "edly", "ed", "ies", "es", "s", "ly"):
+        if suffix == "s" and word.endswith("ss"):
+            continue  # "miss" like "missed", "loss" like "losses": no plural s to strip
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
     return word[:-1] if word.endswith("e") and len(word) > 3 else word  # "date" like "dated"
