@@ -712,3 +712,9 @@ def test_a_word_ending_in_double_s_keeps_it_when_stemmed():
 
     assert content_terms("miss") == content_terms("missed") == content_terms("misses")
     assert content_terms("loss") == content_terms("losses") and content_terms("talks") == content_terms("talk")
+
+
+def test_a_sentence_saying_the_value_is_withheld_is_not_shown_as_the_answer():
+    said = "At the Science Museum, the unnamed robot built by Kestrel Labs handed a parcel to the children."
+    answer = _ask("What is the name of the robot that handed a parcel to children at the Science Museum?", _hits(said), "NOT FOUND")
+    assert answer.not_found, answer.answer

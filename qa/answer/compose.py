@@ -9,6 +9,7 @@ the shape of the answer (`Shape`); one function, `_answer`, builds what is retur
 """
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
 from llama_index.core.schema import NodeWithScore
@@ -20,7 +21,7 @@ from qa.answer.evidence import Evidence
 from qa.answer.kinds import evident_in, kind_of, whole_date
 from qa.answer.rivals import Reading, read_others
 from qa.answer.text import content_terms, relevance, sentence_spans
-from qa.answer.verify import Rejected, Verified, leaves_open, parse, supports, verify
+from qa.answer.verify import WITHHELD, Rejected, Verified, leaves_open, parse, supports, verify
 
 NOT_FOUND = "Not found in the articles."
 QUOTED_SHARE = 0.6  # share of the question's words a sentence must hold to be shown in place of a declined answer
@@ -318,8 +319,9 @@ def _quoted_sentence(evidence: Evidence) -> Shape | None:
     if best is None or not asked or relevance(question, best.text) < QUOTED_SHARE:
         return None
     check = evidence.check(best.passage, best.text)
-    if not check.met or not content_terms(best.text) - asked or not evident_in(question, best.text):
-        return None
+    if not check.met or not content_terms(best.text) - asked or not evident_in(question, best.text) \
+            or re.search(WITHHELD, best.text, re.IGNORECASE):
+        return None  # …nor says it is withheld ("the unnamed robot"): that is Not found
     return _side_by_side(evidence, [Verified("", best.passage, best.start, best.end)])
 
 

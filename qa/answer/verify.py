@@ -28,10 +28,11 @@ from qa.answer.text import content_terms, normalise, numbers, relevance, sentenc
 
 SUPPORT_SHARE = 0.75  # share of the answer's new words its sentence must hold
 
+# A value the article says is withheld ("the unnamed robot", "terms were not disclosed"): no answer.
+WITHHELD = r"\b(?:unnamed|undisclosed|unidentified)\b|\bnot (?:been )?(?:disclosed|revealed|named|identified|made public)\b"
 REFUSAL = re.compile(
     r"not found|not (?:mentioned|specified|stated|provided|given|available|clear)|no information|"
-    r"does not (?:say|mention|specify|state)|doesn't|cannot be determined|unknown|n/a|^not$|^none$|"
-    r"\b(?:unnamed|undisclosed|unidentified)\b|not (?:disclosed|revealed|named|identified)",
+    r"does not (?:say|mention|specify|state)|doesn't|cannot be determined|unknown|n/a|^not$|^none$|" + WITHHELD,
     re.IGNORECASE,
 )
 _STRAY_TAG = re.compile(r"[,;(]?\s*\[?\bS\d+\b\]?[,;)]?")  # "Andrii Sybiha, S2," -> "Andrii Sybiha"
