@@ -9,7 +9,6 @@ the shape of the answer (`Shape`); one function, `_answer`, builds what is retur
 """
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 
 from llama_index.core.schema import NodeWithScore
@@ -212,13 +211,14 @@ def _compared(evidence: Evidence, checked: list[Verified], min_relevance: float)
     article's answer is checked, the other article is read for it (`rivals.py`); if it neither
     states that value nor another in its place, its own best sentence is shown beside the answer —
     flagged as differing when it names both alternatives of an either-or question ("if Moscow or
-    Kyiv…" beside "Kyiv": its answer is both). With no checked answer, each article's own best sentence, side by side. Sentences are flagged
-    as differing only when the question asks how the reports put it ("How do the reports describe
-    …?", `asks_how_framed`): then the one's words missing from the other, or neither stating what
-    the other does (`supports`, the rule a claim is checked by), is the difference. Any other
-    question asks for a value and is flagged only on checked values: on seed-style questions
-    written apart from the gold set, a checked answer beside the other report's sentence was a
-    false "differ" in 6 of 8 flags ("Washington" beside a sentence saying it in other words)."""
+    Kyiv…" beside "Kyiv": its answer is both). With no checked answer, each article's own best
+    sentence, side by side. Sentences are flagged as differing only when the question asks how the
+    reports put it ("How do the reports describe…?", `asks_how_framed`): then the one's words
+    missing from the other, or neither stating what the other does (`supports`, the rule a claim is
+    checked by), is the difference. Any other question asks for a value and is flagged only on
+    checked values: on seed-style questions written apart from the gold set, a checked answer
+    beside the other report's sentence was a false "differ" in 6 of 8 flags ("Washington" beside a
+    sentence saying it in other words)."""
     articles = evidence.articles()[:2]
     if len(articles) < 2:
         return None
@@ -320,7 +320,7 @@ def _quoted_sentence(evidence: Evidence) -> Shape | None:
         return None
     check = evidence.check(best.passage, best.text)
     if not check.met or not content_terms(best.text) - asked or not evident_in(question, best.text) \
-            or re.search(WITHHELD, best.text, re.IGNORECASE):
+            or WITHHELD.search(best.text):
         return None  # …nor says it is withheld ("the unnamed robot"): that is Not found
     return _side_by_side(evidence, [Verified("", best.passage, best.start, best.end)])
 

@@ -3,12 +3,14 @@
 A claim (the model's short answer and the sentence it names: "April 26 [S3]") stands only when
 1. a sentence of the passages *states* it: the answer's new words (those not already in the
    question, at least SUPPORT_SHARE of them), as many of the words it takes from the question, and
-   every number it gives are in that sentence —
+   every number it gives are in that sentence, and for a figure (how much, how many) the sentence
+   says it is of what is asked (more than FIGURE_SHARE of the question's other words) —
    the named one, or else another shown sentence whose article (as retrieved) is on topic, or another retrieved
    sentence that is itself on topic (the small model sometimes names a neighbour);
 2. that evidence — the sentence, with its passage and article title as context and its article's
    date — meets every pin of the question (year, quarter, edition, qualifiers, names:
-   `constraints.py`); evidence that gives another year or edition instead is a *near miss*;
+   `constraints.py`; the year of another figure the sentence compares with is not the answer's);
+   evidence that gives another year or edition instead is a *near miss*;
 3. the answer is of the kind asked (a person for who, a date for when, an amount with its unit
    for how much: `kinds.py`), and is more than the question's own words — except one of the two
    names an either-or question offers ("…aimed at Kyiv or at Moscow?"), which a sentence states
@@ -29,10 +31,11 @@ from qa.answer.text import content_terms, normalise, numbers, relevance, sentenc
 SUPPORT_SHARE = 0.75  # share of the answer's new words its sentence must hold
 
 # A value the article says is withheld ("the unnamed robot", "terms were not disclosed"): no answer.
-WITHHELD = r"\b(?:unnamed|undisclosed|unidentified)\b|\bnot (?:been )?(?:disclosed|revealed|named|identified|made public)\b"
+WITHHELD = re.compile(r"\b(?:unnamed|undisclosed|unidentified)\b|\bnot (?:been )?(?:disclosed|revealed|named|identified|"
+                      r"made public)\b", re.IGNORECASE)
 REFUSAL = re.compile(
     r"not found|not (?:mentioned|specified|stated|provided|given|available|clear)|no information|"
-    r"does not (?:say|mention|specify|state)|doesn't|cannot be determined|unknown|n/a|^not$|^none$|" + WITHHELD,
+    r"does not (?:say|mention|specify|state)|doesn't|cannot be determined|unknown|n/a|^not$|^none$|" + WITHHELD.pattern,
     re.IGNORECASE,
 )
 _STRAY_TAG = re.compile(r"[,;(]?\s*\[?\bS\d+\b\]?[,;)]?")  # "Andrii Sybiha, S2," -> "Andrii Sybiha"
