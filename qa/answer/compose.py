@@ -240,7 +240,7 @@ def _compared(evidence: Evidence, checked: list[Verified], min_relevance: float)
         if own is None:
             return None
         shape = _side_by_side(evidence, [answer, own] if articles[0] == doc else [own, answer])
-        said = evidence.passages[own.passage].node.get_content()[own.start:own.end]
+        said = evidence.text_at(own.passage, own.start, own.end)
         return _differing(shape) if asks_how_framed(evidence.question) or leaves_open(said, evidence.question) else shape
     views = [_own_words(evidence, doc, min_relevance, beside_an_answer=False) for doc in articles]
     if not all(views):
@@ -248,7 +248,7 @@ def _compared(evidence: Evidence, checked: list[Verified], min_relevance: float)
     shape = _side_by_side(evidence, views)
     if not asks_how_framed(evidence.question):
         return shape  # a value was asked and neither report's was checked: no values to tell apart
-    said = [evidence.passages[v.passage].node.get_content()[v.start:v.end] for v in views]
+    said = [evidence.text_at(v.passage, v.start, v.end) for v in views]
     if not supports(said[0], evidence.question, said[1]) and not supports(said[1], evidence.question, said[0]):
         return _differing(shape)  # neither sentence states what the other does: the reports frame it differently
     return shape

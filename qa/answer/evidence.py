@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from llama_index.core.schema import NodeWithScore
 
-from qa.answer.constraints import Check, Constraints
+from qa.answer.constraints import Check, Constraints, beside_the_compared
 from qa.answer.kinds import about_the_article, evident_in, evident_share, kind_of
 from qa.answer.text import content_terms, normalise, sentence_spans
 from qa.ingest.readers import dateline_length, stamp_length
@@ -69,11 +69,17 @@ class Evidence:
             return self.passages[passage].node.get_content()
         return "\n".join(hit.node.get_content() for p, hit in enumerate(self.passages) if self.doc_of(p) == doc)
 
-    def check(self, passage: int, sentence: str) -> Check:
+    def text_at(self, passage: int, start: int, end: int) -> str:
+        return self.passages[passage].node.get_content()[start:end]
+
+    def check(self, passage: int, sentence: str, answer: str = "") -> Check:
         """How a sentence of one passage stands against the question's pins: its article (as
-        retrieved) and title are its context, the article's date its date."""
+        retrieved) and title are its context, the article's date its date. Given the answer it is
+        checked for, the year of another figure the sentence compares with is not read as the
+        sentence's (`beside_the_compared`)."""
         meta = self.passages[passage].node.metadata
-        return self.pins.check(sentence, f"{self.article_text(passage)}\n{meta.get('title', '')}", str(meta.get("date", "")))
+        said = beside_the_compared(sentence, answer) if answer else sentence
+        return self.pins.check(said, f"{self.article_text(passage)}\n{meta.get('title', '')}", str(meta.get("date", "")))
 
     def articles(self) -> list[str]:
         """Doc ids of the articles the lines come from, in the order they are shown."""
@@ -185,7 +191,7 @@ def select(question: str, pins: Constraints, passages: list[NodeWithScore], *, m
             runs[-1][2] = end  # "Release date. March 3, 2017" is one line: the model reads it as a statement
         else:
             runs.append([i, start, end])
-    evidence.lines = [Line(n, i, start, end, passages[i].node.get_content()[start:end])
+    evidence.lines = [Line(n, i, start, end, evidence.text_at(i, start, end))
                       for n, (i, start, end) in enumerate(runs, start=1)]
     return evidence
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.answer.constraints import Check, beside_the_compared, names
+from qa.answer.constraints import Check, names
 from qa.answer.evidence import MAX_ANSWER_CHARS, Evidence, metadata_line
 from qa.answer.kinds import about_the_article, alternatives, as_written_in, chosen_alternative, cut_short, fits, kind_of, shaped
 from qa.answer.text import content_terms, normalise, numbers, relevance, sentence_spans
@@ -133,22 +133,27 @@ def _named_at(sentence: str, name: str) -> list[tuple[int, int]]:
 _SET_ASIDE = re.compile(r"\b(?:rather than|instead of|not|than|nor)\s+(?:at |against |to |in )?(?:the )?$", re.IGNORECASE)
 
 
+def _named_plainly(sentence: str, question: str) -> list[bool]:
+    """For each alternative an either-or question offers: does the sentence name it, and not only
+    set it aside ("rather than Moscow")? Empty when the question offers none."""
+    return [any(not _SET_ASIDE.search(sentence[:at[0]]) for at in _named_at(sentence, name))
+            for name in alternatives(question) or ()]
+
+
 def picks(sentence: str, chosen: int, question: str) -> bool:
     """Does the sentence give this alternative of an either-or question? It names it and sets the
     other aside, or does not name it: "against the Kiev regime rather than Moscow" gives Kyiv. A
     sentence naming both ("if Moscow or Kyiv…", "Nadal beat Federer") cannot be read for one by
     its names alone, so it gives neither."""
-    offered = alternatives(question)
-    named = [[at for at in _named_at(sentence, name) if not _SET_ASIDE.search(sentence[:at[0]])] for name in offered]
-    return bool(named[chosen]) and not named[1 - chosen]
+    named = _named_plainly(sentence, question)
+    return named[chosen] and not named[1 - chosen]
 
 
 def leaves_open(sentence: str, question: str) -> bool:
     """Does the sentence name both alternatives of an either-or question, setting neither aside ("if
     Moscow or Kyiv made the process very difficult")? Its answer is both, not one of them."""
-    offered = alternatives(question)
-    return bool(offered) and all(any(not _SET_ASIDE.search(sentence[:at[0]]) for at in _named_at(sentence, name))
-                                 for name in offered)
+    named = _named_plainly(sentence, question)
+    return bool(named) and all(named)
 
 
 def verify(claim: Claim, evidence: Evidence, min_relevance: float) -> Verified | Rejected:
@@ -163,7 +168,7 @@ def verify(claim: Claim, evidence: Evidence, min_relevance: float) -> Verified |
             continue
         if not named and relevance(question, evidence.article_text(passage) if shown else sentence) < min_relevance:
             continue  # a sentence the model was not shown must itself be on topic
-        check = evidence.check(passage, beside_the_compared(sentence, answer))
+        check = evidence.check(passage, sentence, answer)
         if not check.met:
             near = near or (Rejected(answer, "pins", Verified(answer, passage, start, end), check)
                             if check.contradicted else None)
@@ -203,7 +208,7 @@ def _best_stated(found: Verified, evidence: Evidence) -> Verified:
     deal"). A bare number must be followed by the same word in both ("30 planes", not "30 days")."""
     question = evidence.question
     text = lambda line: evidence.passages[line.passage].node.get_content()  # noqa: E731
-    cited = evidence.passages[found.passage].node.get_content()[found.start:found.end]
+    cited = evidence.text_at(found.passage, found.start, found.end)
     asked = content_terms(question)
     best, held = found, asked & content_terms(cited)
     for line in evidence.lines:
@@ -212,7 +217,7 @@ def _best_stated(found: Verified, evidence: Evidence) -> Verified:
                 or (evidence.per_article and evidence.doc_of(line.passage) != evidence.doc_of(found.passage)):
             continue  # comparing reports, each answer is its own article's
         if _states_claim(found.answer, question, line.text) and _said_alike(found.answer, cited, line.text) \
-                and evidence.check(line.passage, beside_the_compared(line.text, found.answer)).met \
+                and evidence.check(line.passage, line.text, found.answer).met \
                 and not cut_short(question, found.answer, line.text, text(line)[line.end:]):
             best, held = Verified(found.answer, line.passage, line.start, line.end,
                                   (found.passage, found.start, found.end)), holds
