@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 from evals.goldset import load_gold  # noqa: E402
+from evals.probes.checking import KEYS, check, finish  # noqa: E402
 from evals.metrics import holds  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -31,15 +32,6 @@ SETS = {
 }
 GOLD = ROOT / "evals" / "gold" / "bbc.jsonl"
 DATA = ROOT / "evals" / "data" / "bbc-news"
-KEYS = ["id", "question", "answer", "aliases", "evidence", "type", "unanswerable", "conflict"]
-
-failures: list[str] = []
-
-
-def check(ok: bool, msg: str) -> None:
-    if not ok:
-        failures.append(msg)
-
 
 def shingles(text: str) -> set[str]:
     w = re.findall(r"\w+", text.lower())
@@ -199,9 +191,4 @@ if len(seen) > 1:
                   if not (sa["ids"] & sb["ids"] or sa["articles"] & sb["articles"] or close) else
                   f"sets {a} and {b}: overlap found")
 
-if failures:
-    print(f"\n{len(failures)} FAILED:")
-    for f in failures:
-        print(" -", f)
-    sys.exit(1)
-print("all checks passed")
+finish()

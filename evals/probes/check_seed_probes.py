@@ -14,21 +14,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 from evals.goldset import load_gold  # noqa: E402
+from evals.probes.checking import KEYS, check, finish  # noqa: E402
 from evals.metrics import conflict_sides, holds  # noqa: E402
 
 PROBES = Path(__file__).resolve().parent / "seed-probes.jsonl"
 DOCS = {d: (ROOT / "corpus" / f"{d}.txt").read_text(encoding="utf-8")
         for d in ("000_c2d1f9452d830162", "003_d38dc76a4702d5f4")}
-KEYS = ["id", "question", "answer", "aliases", "evidence", "type", "unanswerable", "conflict"]
 WANT = {"multi": 16, "conflict": 6, "single": 10, "unanswerable": 8}
-
-failures: list[str] = []
-
-
-def check(ok: bool, msg: str) -> None:
-    if not ok:
-        failures.append(msg)
-
 
 gold_ids: set[str] = set()
 gold_questions: set[str] = set()
@@ -81,9 +73,4 @@ for line, r in zip(lines, raw):
         check(any(holds(e["quote"], a) for e in r["evidence"] for a in answers), f"{i}: answer/alias not in the quote")
 
 print(f"{PROBES.relative_to(ROOT)}: {len(raw)} questions {dict(collections.Counter(r['type'] for r in raw))}")
-if failures:
-    print(f"\n{len(failures)} FAILED:")
-    for f in failures:
-        print(" -", f)
-    sys.exit(1)
-print("all checks passed")
+finish()
