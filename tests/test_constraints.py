@@ -220,6 +220,24 @@ def test_a_figure_stands_only_in_a_sentence_saying_what_it_measures():
     assert measures_what_is_asked("Who leads Varig?", "It flies to 18 countries.")  # figures only: a name tells itself
 
 
+def test_a_count_stands_only_where_its_number_counts_what_is_asked():
+    """"Six textile factories" is no count of workers; a number before no plural noun is not judged."""
+    from qa.answer.kinds import counted, counts_what_is_asked
+
+    workers = "How many workers lost their jobs when the Kestrel mill closed?"
+    said = "Kestrel mill workers lose jobs Six textile factories have closed, leaving 6,650 garment workers jobless."
+    assert not counts_what_is_asked(workers, "Six", said)
+    assert counts_what_is_asked(workers, "6,650", said)
+    assert counted(workers, "6,650", said) == "6,650"  # not moved to "Six", whose clause holds more of the question
+    customers = "How many new customers did Orange add in 2004?"
+    assert counts_what_is_asked(customers, "5 million", "Orange added more than five million new customers in 2004.")
+    assert counts_what_is_asked("How many points did he add?", "18", "The total rose to 18.")
+    sectors = "How many of the 20 manufacturing sectors surveyed reported growth?"
+    said = "Of the 20 manufacturing sectors surveyed, 13 reported growth."
+    assert counts_what_is_asked(sectors, "13", said)  # "13 reported": a verb follows, not another noun
+    assert counted(sectors, "13", said) == "13"  # 20 is the question's own number, not the count asked
+
+
 def test_a_date_answer_is_not_the_year_the_question_gives():
     question = "When will the IRB decide who hosts the 2011 Rugby World Cup?"
     assert not fits(question, "2011 World Cup bid")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from qa.answer.constraints import MONTHS, NUMBER_WORDS
-from qa.answer.text import content_terms, normalise
+from qa.answer.text import STOPWORDS, content_terms, normalise, numbers
 
 _WHO = re.compile(r"^\s*(?:who|whom|whose)\b|\b(?:by|to|with|from) whom\b|\bnames? of\b|^\s*(?:which|what) (?:person|people|company|"
                   r"firm|team|club|country|nation|player|actor|actress|director|minister|official|leader|group|"
@@ -256,6 +256,9 @@ def counted(question: str, answer: str, sentence: str) -> str:
     said = [m for m in _COUNTED.finditer(sentence)]
     if len(said) < 2 or not _NUMBER.search(normalise(answer)):
         return answer
+    # not a number the question gives ("How many of the 20 sectors…"), nor a count of another thing
+    said = [m for m in said if not numbers(m.group(0)) <= numbers(question)
+            and not _counts_another(question, sentence, m.end())] or said
     asked = content_terms(question)
 
     def fit(m: re.Match) -> int:
@@ -269,6 +272,39 @@ def counted(question: str, answer: str, sentence: str) -> str:
     if mine and fit(best) > max(fit(m) for m in mine) and fit(best) >= 2:
         return best.group(0)
     return answer
+
+
+_HOW_MANY = re.compile(r"\bhow many\b((?:\s+[\w'’-]+){1,6})", re.IGNORECASE)  # what is counted, and words on
+_SCALE = {"million", "billion", "trillion", "thousand", "hundred", "m", "bn", "k", "per", "cent", "percent"}
+
+
+def _counts_another(question: str, sentence: str, end: int) -> bool:
+    """Is the number that ends at `end` a count of something else than a how-many question counts:
+    followed by a plural noun ("Six textile factories have closed" for "How many workers lost their
+    jobs?") that shares no word with the question's first words after "how many"? Its scale comes
+    first ("5 million new customers"); a number followed by no plural noun ("rose to 30.", "13
+    reported growth", "four people") is not judged."""
+    asked = _HOW_MANY.search(question)
+    if not asked:
+        return False
+    counted = [t for w in asked.group(1).split() if not numbers(w) for t in content_terms(w)][:3]
+    after = []
+    for word in [w for w in re.findall(r"[\w'’-]+", sentence[end:])[:6] if w.lower() not in _SCALE][:3]:
+        if word.lower() in STOPWORDS:
+            break
+        after.append(word)
+        if len(word) > 3 and word.lower().endswith("s") and not word.lower().endswith("ss"):
+            return not content_terms(" ".join(after)) & set(counted)
+    return False
+
+
+def counts_what_is_asked(question: str, answer: str, sentence: str) -> bool:
+    """Does the sentence write the answer's number as a count of what the question counts (or of
+    nothing named)? "Six" is no answer to how many workers lost their jobs where the sentence says
+    "Six textile factories have closed, leaving 6,650 garment workers jobless"."""
+    value = numbers(answer)
+    written = [m for m in _COUNTED.finditer(sentence) if numbers(m.group(0)) & value]
+    return not written or any(not _counts_another(question, sentence, m.end()) for m in written)
 
 
 def evident_in(question: str, text: str) -> bool:
