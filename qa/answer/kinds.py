@@ -258,7 +258,7 @@ def counted(question: str, answer: str, sentence: str) -> str:
         return answer
     # not a number the question gives ("How many of the 20 sectors…"), nor a count of another thing
     said = [m for m in said if not numbers(m.group(0)) <= numbers(question)
-            and not _counts_another(question, sentence, m.end())] or said
+            and _counts_what(question, sentence, m.end()) is not False] or said
     asked = content_terms(question)
 
     def fit(m: re.Match) -> int:
@@ -278,15 +278,15 @@ _HOW_MANY = re.compile(r"\bhow many\b((?:\s+[\w'’-]+){1,6})", re.IGNORECASE)  
 _SCALE = {"million", "billion", "trillion", "thousand", "hundred", "m", "bn", "k", "per", "cent", "percent"}
 
 
-def _counts_another(question: str, sentence: str, end: int) -> bool:
-    """Is the number that ends at `end` a count of something else than a how-many question counts:
-    followed by a plural noun ("Six textile factories have closed" for "How many workers lost their
-    jobs?") that shares no word with the question's first words after "how many"? Its scale comes
-    first ("5 million new customers"); a number followed by no plural noun ("rose to 30.", "13
-    reported growth", "four people") is not judged."""
+def _counts_what(question: str, sentence: str, end: int) -> bool | None:
+    """Does the number that ends at `end` count what a how-many question counts? True when a plural
+    noun follows it that shares a word with the question's first words after "how many", False when
+    it shares none ("Six textile factories have closed" for "How many workers lost their jobs?"),
+    None when no plural noun follows ("rose to 30.", "13 reported growth", "four people"). Its scale
+    comes first ("5 million new customers")."""
     asked = _HOW_MANY.search(question)
     if not asked:
-        return False
+        return None
     counted = [t for w in asked.group(1).split() if not numbers(w) for t in content_terms(w)][:3]
     after = []
     for word in [w for w in re.findall(r"[\w'’-]+", sentence[end:])[:6] if w.lower() not in _SCALE][:3]:
@@ -294,17 +294,21 @@ def _counts_another(question: str, sentence: str, end: int) -> bool:
             break
         after.append(word)
         if len(word) > 3 and word.lower().endswith("s") and not word.lower().endswith("ss"):
-            return not content_terms(" ".join(after)) & set(counted)
-    return False
+            return bool(content_terms(" ".join(after)) & set(counted))
+    return None
 
 
 def counts_what_is_asked(question: str, answer: str, sentence: str) -> bool:
-    """Does the sentence write the answer's number as a count of what the question counts (or of
-    nothing named)? "Six" is no answer to how many workers lost their jobs where the sentence says
-    "Six textile factories have closed, leaving 6,650 garment workers jobless"."""
+    """Is the answer's number the sentence's count of what the question counts? Not when the sentence
+    counts something else with it and what is asked with another number: "Six textile factories have
+    closed, leaving 6,650 garment workers jobless" gives 6,650 workers, not six. A sentence that counts
+    only the one thing is not judged by its words ("11 nominations" for "in how many categories…",
+    "1,000 posts" for "how many jobs…": news says one thing many ways)."""
     value = numbers(answer)
-    written = [m for m in _COUNTED.finditer(sentence) if numbers(m.group(0)) & value]
-    return not written or any(not _counts_another(question, sentence, m.end()) for m in written)
+    said = [(bool(numbers(m.group(0)) & value), _counts_what(question, sentence, m.end())) for m in _COUNTED.finditer(sentence)]
+    if not any(mine for mine, _ in said) or any(mine and counts is not False for mine, counts in said):
+        return True
+    return not any(not mine and counts for mine, counts in said)
 
 
 def evident_in(question: str, text: str) -> bool:
