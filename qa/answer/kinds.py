@@ -252,13 +252,16 @@ def counted(question: str, answer: str, sentence: str) -> str:
     """Of several numbers in a sentence, the one the question counts: "Two diplomats confirmed …
     three diplomats felt …" for "How many diplomats felt …?" is "three", whichever the model wrote.
     Each number is judged by the question words in its own clause: "killing two people and injuring
-    more than 100 in the city" counts the injured with 100, though "people" follows "two"."""
+    more than 100 in the city" counts the injured with 100, though "people" follows "two". Never the
+    number the question gives, nor one counting another thing (`_counts_other`): the model's "6,650" of
+    "Six textile factories have closed, leaving 6,650 garment workers jobless" is not moved to "Six"
+    for "How many workers lost their jobs?", though the headline's words sit in Six's clause."""
     said = [m for m in _COUNTED.finditer(sentence)]
     if len(said) < 2 or not _NUMBER.search(normalise(answer)):
         return answer
-    # not a number the question gives ("How many of the 20 sectors…"), nor a count of another thing
-    said = [m for m in said if not numbers(m.group(0)) <= numbers(question)
-            and _counts_what(question, sentence, m.end()) is not False] or said
+    # never the question's own number ("How many of the 20 sectors…") nor a count of another thing
+    said = [m for m in said if not (numbers(m.group(0)) and numbers(m.group(0)) <= numbers(question))
+            and not _counts_other(question, sentence, m.end())] or said
     asked = content_terms(question)
 
     def fit(m: re.Match) -> int:
@@ -274,41 +277,31 @@ def counted(question: str, answer: str, sentence: str) -> str:
     return answer
 
 
-_HOW_MANY = re.compile(r"\bhow many\b((?:\s+[\w'’-]+){1,6})", re.IGNORECASE)  # what is counted, and words on
+_HOW_MANY = re.compile(r"\bhow many\b((?:\s+[\w'’-]+){1,4})", re.IGNORECASE)  # what is counted, and a few words on
 _SCALE = {"million", "billion", "trillion", "thousand", "hundred", "m", "bn", "k", "per", "cent", "percent"}
 
 
-def _counts_what(question: str, sentence: str, end: int) -> bool | None:
-    """Does the number that ends at `end` count what a how-many question counts? True when a plural
-    noun follows it that shares a word with the question's first words after "how many", False when
-    it shares none ("Six textile factories have closed" for "How many workers lost their jobs?"),
-    None when no plural noun follows ("rose to 30.", "13 reported growth", "four people"). Its scale
-    comes first ("5 million new customers")."""
+def _counts_other(question: str, sentence: str, end: int) -> bool:
+    """Does the number that ends at `end` count something else than a how-many question counts? The
+    words after it, to its clause's end, name a plural thing and share none of the question's first
+    words after "how many": "Six textile factories have closed" for "How many workers lost their
+    jobs?". Its scale comes first ("5 million new customers"); words naming no plural thing ("rose to
+    30.", "13 reported growth") are no other count."""
     asked = _HOW_MANY.search(question)
     if not asked:
-        return None
-    counted = [t for w in asked.group(1).split() if not numbers(w) for t in content_terms(w)][:3]
-    after = []
-    for word in [w for w in re.findall(r"[\w'’-]+", sentence[end:])[:6] if w.lower() not in _SCALE][:3]:
-        if word.lower() in STOPWORDS:
+        return False
+    counted = {t for w in asked.group(1).split() if not numbers(w) for t in content_terms(w)}
+    phrase: list[str] = []
+    for word in re.findall(r"[\w'’-]+", re.split(r"[.!?;:,()\"“”—–]", sentence[end:], maxsplit=1)[0]):
+        if word.lower() in _SCALE and not phrase:
+            continue
+        if word.lower() in STOPWORDS or len(phrase) == 3:
             break
-        after.append(word)
-        if len(word) > 3 and word.lower().endswith("s") and not word.lower().endswith("ss"):
-            return bool(content_terms(" ".join(after)) & set(counted))
-    return None
-
-
-def counts_what_is_asked(question: str, answer: str, sentence: str) -> bool:
-    """Is the answer's number the sentence's count of what the question counts? Not when the sentence
-    counts something else with it and what is asked with another number: "Six textile factories have
-    closed, leaving 6,650 garment workers jobless" gives 6,650 workers, not six. A sentence that counts
-    only the one thing is not judged by its words ("11 nominations" for "in how many categories…",
-    "1,000 posts" for "how many jobs…": news says one thing many ways)."""
-    value = numbers(answer)
-    said = [(bool(numbers(m.group(0)) & value), _counts_what(question, sentence, m.end())) for m in _COUNTED.finditer(sentence)]
-    if not any(mine for mine, _ in said) or any(mine and counts is not False for mine, counts in said):
-        return True
-    return not any(not mine and counts for mine, counts in said)
+        phrase.append(word)
+    if not phrase or content_terms(" ".join(phrase)) & counted:
+        return False
+    last = phrase[-1].lower()
+    return len(last) > 3 and last.endswith("s") and not last.endswith("ss")
 
 
 def evident_in(question: str, text: str) -> bool:

@@ -25,8 +25,7 @@ from dataclasses import dataclass
 
 from qa.answer.constraints import Check, names
 from qa.answer.evidence import MAX_ANSWER_CHARS, Evidence, metadata_line
-from qa.answer.kinds import (about_the_article, alternatives, as_written_in, chosen_alternative, counts_what_is_asked, cut_short,
-                             fits, kind_of, shaped)
+from qa.answer.kinds import about_the_article, alternatives, as_written_in, chosen_alternative, cut_short, fits, kind_of, shaped
 from qa.answer.text import content_terms, normalise, numbers, relevance, sentence_spans
 
 SUPPORT_SHARE = 0.75  # share of the answer's new words its sentence must hold
@@ -165,8 +164,7 @@ def verify(claim: Claim, evidence: Evidence, min_relevance: float) -> Verified |
         text = evidence.passages[passage].node.get_content()
         sentence = text[start:end]
         answer = as_written_in(question, claim.answer, sentence)
-        if not _states_claim(answer, question, sentence) or not measures_what_is_asked(question, sentence) \
-                or not counts_what_is_asked(question, answer, sentence):
+        if not _states_claim(answer, question, sentence) or not measures_what_is_asked(question, sentence):
             continue
         if not named and relevance(question, evidence.article_text(passage) if shown else sentence) < min_relevance:
             continue  # a sentence the model was not shown must itself be on topic
