@@ -221,7 +221,7 @@ def test_a_figure_stands_only_in_a_sentence_saying_what_it_measures():
 
 
 def test_a_count_is_not_moved_to_the_questions_own_number_nor_to_a_count_of_another_thing():
-    from qa.answer.kinds import _counts_other, counted
+    from qa.answer.kinds import _counts_other, _what_is_counted, counted
 
     workers = "How many workers lost their jobs when the Kestrel mill closed?"
     said = "Kestrel mill workers lose jobs Six textile factories have closed, leaving 6,650 garment workers jobless."
@@ -231,7 +231,7 @@ def test_a_count_is_not_moved_to_the_questions_own_number_nor_to_a_count_of_anot
     assert counted(sectors, "13", said) == "13"  # 20 is the question's own number
 
     def other(question, sentence, number):
-        return _counts_other(question, sentence, sentence.index(number) + len(number))
+        return _counts_other(_what_is_counted(question), sentence, sentence.index(number) + len(number))
 
     assert other(workers, "Six textile factories have closed.", "Six")
     assert not other("How many seats did Labour win?", "Labour won 355 Commons seats, down from 413.", "355")

@@ -260,8 +260,9 @@ def counted(question: str, answer: str, sentence: str) -> str:
     if len(said) < 2 or not _NUMBER.search(normalise(answer)):
         return answer
     # never the question's own number ("How many of the 20 sectors…") nor a count of another thing
-    said = [m for m in said if not (numbers(m.group(0)) and numbers(m.group(0)) <= numbers(question))
-            and not _counts_other(question, sentence, m.end())] or said
+    given, counts = numbers(question), _what_is_counted(question)
+    said = [m for m in said if not (numbers(m.group(0)) and numbers(m.group(0)) <= given)
+            and not _counts_other(counts, sentence, m.end())] or said
     asked = content_terms(question)
 
     def fit(m: re.Match) -> int:
@@ -278,22 +279,26 @@ def counted(question: str, answer: str, sentence: str) -> str:
 
 
 _HOW_MANY = re.compile(r"\bhow many\b((?:\s+[\w'’-]+){1,4})", re.IGNORECASE)  # what is counted, and a few words on
-_SCALE = {"million", "billion", "trillion", "thousand", "hundred", "m", "bn", "k", "per", "cent", "percent"}
+_BEFORE_COUNTED = re.compile(rf"{SCALE}|hundred|per|cent|percent", re.IGNORECASE)  # a scale or unit before what is counted
 
 
-def _counts_other(question: str, sentence: str, end: int) -> bool:
-    """Does the number that ends at `end` count something else than a how-many question counts? The
-    words after it, to its clause's end, name a plural thing and share none of the question's first
-    words after "how many": "Six textile factories have closed" for "How many workers lost their
+def _what_is_counted(question: str) -> set[str] | None:
+    """The question's first words after "how many" (numbers aside), or None for no how-many question."""
+    asked = _HOW_MANY.search(question)
+    return {t for w in asked.group(1).split() if not numbers(w) for t in content_terms(w)} if asked else None
+
+
+def _counts_other(counted: set[str] | None, sentence: str, end: int) -> bool:
+    """Does the number that ends at `end` count something else than a how-many question counts
+    (`counted`, `_what_is_counted`)? The words after it, to its clause's end, name a plural thing and
+    share none of those words: "Six textile factories have closed" for "How many workers lost their
     jobs?". Its scale comes first ("5 million new customers"); words naming no plural thing ("rose to
     30.", "13 reported growth") are no other count."""
-    asked = _HOW_MANY.search(question)
-    if not asked:
+    if counted is None:
         return False
-    counted = {t for w in asked.group(1).split() if not numbers(w) for t in content_terms(w)}
     phrase: list[str] = []
     for word in re.findall(r"[\w'’-]+", re.split(r"[.!?;:,()\"“”—–]", sentence[end:], maxsplit=1)[0]):
-        if word.lower() in _SCALE and not phrase:
+        if _BEFORE_COUNTED.fullmatch(word) and not phrase:
             continue
         if word.lower() in STOPWORDS or len(phrase) == 3:
             break
