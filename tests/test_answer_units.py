@@ -706,6 +706,36 @@ def test_only_a_question_about_how_the_reports_put_it_is_flagged_on_wording():
     assert answer.status != "conflict", answer.answer  # the other report's wording is no other value
 
 
+def test_reports_parting_on_whom_a_threat_was_aimed_at_are_flagged_with_both_sentences():
+    """One report singles a side out, the other puts every side alike: the reports differ, and the
+    sentence shown for the second is its 'every side' one, not merely its best-matching one."""
+    question = "Whom was the minister's ultimatum aimed at, according to the reports?"
+    singled = "Union leaders said the minister's ultimatum was mostly aimed at the rail unions."
+    alike = ("The minister warned that talks would end if either side continued to block a settlement. "
+             "The minister's ultimatum came after a week of strikes.")
+    hits = _hits(singled, alike, doc_ids=["a", "b"])
+    answer = _ask(question, hits, "[Union leaders said] rail unions\nNOT FOUND", compare=True)
+    assert answer.status == "conflict", answer.answer
+    assert "either side" in answer.citations[1].quote and "rail unions" in answer.answer, answer.answer
+    hits = _hits("The ultimatum was aimed at the rail unions rather than the train operators, union leaders said.",
+                 alike, doc_ids=["a", "b"])
+    answer = _ask(question, hits, "NOT FOUND\nNOT FOUND", compare=True)  # no checked answer: the sentences part too
+    assert answer.status == "conflict" and "rather than" in answer.citations[0].quote, answer.answer
+    assert "either side" in answer.citations[1].quote, answer.answer
+
+
+def test_every_side_named_is_no_disagreement_when_the_reports_agree_or_a_value_is_asked():
+    alike = "The minister warned that talks would end if either side continued to block a settlement."
+    question = "Whom was the minister's ultimatum aimed at, according to the reports?"
+    hits = _hits("The minister's ultimatum was aimed at both sides in the dispute, officials said.", alike, doc_ids=["a", "b"])
+    answer = _ask(question, hits, "[officials said] both sides in the dispute\nNOT FOUND", compare=True)
+    assert answer.status != "conflict", answer.answer  # both reports put every side alike
+    question = "Which minister issued the ultimatum, according to the reports?"  # a value, not whom it was aimed at
+    hits = _hits("Transport minister Ana Ruiz issued the ultimatum, mostly aimed at the rail unions.", alike, doc_ids=["a", "b"])
+    answer = _ask(question, hits, "[Transport minister] Ana Ruiz\nNOT FOUND", compare=True)
+    assert answer.status != "conflict", answer.answer
+
+
 def test_a_word_ending_in_double_s_keeps_it_when_stemmed():
     """"miss" must match "missed", or a sentence saying "missed six penalties" does not hold the question's "miss"."""
     from qa.answer.text import content_terms

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from llama_index.core.schema import NodeWithScore
 
 from qa.answer.agree import agree
-from qa.answer.crosscheck import asks_how_framed
+from qa.answer.crosscheck import asks_how_framed, asks_whom_aimed, puts_every_side_alike, singles_one_side_out
 from qa.answer.dates import resolve, year_of
 from qa.answer.evidence import Evidence
 from qa.answer.kinds import evident_in, kind_of, whole_date
@@ -211,7 +211,10 @@ def _compared(evidence: Evidence, checked: list[Verified], min_relevance: float)
     article's answer is checked, the other article is read for it (`rivals.py`); if it neither
     states that value nor another in its place, its own best sentence is shown beside the answer —
     flagged as differing when it names both alternatives of an either-or question ("if Moscow or
-    Kyiv…" beside "Kyiv": its answer is both). With no checked answer, each article's own best
+    Kyiv…" beside "Kyiv": its answer is both). For a question of whom the reports say something
+    was aimed at (`asks_whom_aimed`), a report that puts every side alike ("…if either side
+    continues to obstruct…") differs from one naming a side, or singling one out ("…rather than
+    Moscow"), and that sentence is the one shown. With no checked answer, each article's own best
     sentence, side by side. Sentences are flagged as differing only when the question asks how the
     reports put it ("How do the reports describe…?", `asks_how_framed`): then the one's words
     missing from the other, or neither stating what the other does (`supports`, the rule a claim is
@@ -236,12 +239,19 @@ def _compared(evidence: Evidence, checked: list[Verified], min_relevance: float)
         if also:
             reading.supporters.append(also)
             return _answered(evidence, [answer], reading)
+        def in_order(view: Verified) -> list[Verified]:
+            return [answer, view] if articles[0] == doc else [view, answer]
+
         own = _own_words(evidence, other, min_relevance, beside_an_answer=True)
-        if own is None:
-            return None
-        shape = _side_by_side(evidence, [answer, own] if articles[0] == doc else [own, answer])
-        said = evidence.text_at(own.passage, own.start, own.end)
-        return _differing(shape) if asks_how_framed(evidence.question) or leaves_open(said, evidence.question) else shape
+        said = evidence.text_at(own.passage, own.start, own.end) if own else ""
+        if leaves_open(said, evidence.question) or (own and asks_how_framed(evidence.question)):
+            return _differing(_side_by_side(evidence, in_order(own)))
+        alike = _sentence_where(evidence, other, puts_every_side_alike) if asks_whom_aimed(evidence.question) else None
+        if alike and not puts_every_side_alike(f"{answer.answer} {evidence.text_at(answer.passage, answer.start, answer.end)}"):
+            return _differing(_side_by_side(evidence, in_order(alike)))  # the one names a side, the other every side
+        return _side_by_side(evidence, in_order(own)) if own else None
+    if asks_whom_aimed(evidence.question) and (parted := _one_side_and_every_side(evidence, articles)):
+        return _differing(_side_by_side(evidence, parted))
     views = [_own_words(evidence, doc, min_relevance, beside_an_answer=False) for doc in articles]
     if not all(views):
         return None
@@ -252,6 +262,33 @@ def _compared(evidence: Evidence, checked: list[Verified], min_relevance: float)
     if not supports(said[0], evidence.question, said[1]) and not supports(said[1], evidence.question, said[0]):
         return _differing(shape)  # neither sentence states what the other does: the reports frame it differently
     return shape
+
+
+def _one_side_and_every_side(evidence: Evidence, articles: list[str]) -> list[Verified] | None:
+    """For a question of whom something was aimed at, with no checked answer: one report's sentence
+    singling a side out ("…against the Kiev regime rather than Moscow") and the other's putting
+    every side alike ("…if either side continues to obstruct…"), in article order; else None."""
+    for singled, alike in ((0, 1), (1, 0)):
+        one = _sentence_where(evidence, articles[singled], singles_one_side_out)
+        every = _sentence_where(evidence, articles[alike], puts_every_side_alike)
+        if one and every:
+            return [one, every] if singled == 0 else [every, one]
+    return None
+
+
+def _sentence_where(evidence: Evidence, doc_id: str, holds) -> Verified | None:
+    """The sentence of an article (of its passages read) that `holds`, meets every pin and shares
+    the most of the question's words — at least one: how a report puts the question's matter."""
+    best, best_share = None, 0.0
+    for p, hit in enumerate(evidence.passages):
+        if evidence.doc_of(p) != doc_id:
+            continue
+        text = hit.node.get_content()
+        for start, end in sentence_spans(text):
+            share = relevance(evidence.question, text[start:end])
+            if share > best_share and holds(text[start:end]) and evidence.check(p, text[start:end]).met:
+                best, best_share = Verified("", p, start, end), share
+    return best
 
 
 def _differing(shape: Shape) -> Shape:

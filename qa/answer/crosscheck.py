@@ -5,7 +5,9 @@ the two leading articles together, in one model call: the sentences shown are sh
 between the two articles and the reply has one answer line per article (`evidence.py`).
 `compose` then puts the two checked answers side by side: agreeing answers cite both, differing
 ones are introduced with "The articles differ."; an article without a checked answer is shown
-by its own best sentence, cited.
+by its own best sentence, cited. Beyond values, two readings are told apart by their words: how
+the reports put something (`asks_how_framed`), and whom they say it was aimed at — one report
+naming or singling out a side, the other putting every side alike (`asks_whom_aimed`).
 """
 from __future__ import annotations
 
@@ -71,6 +73,32 @@ _FRAMING = re.compile(
 def asks_how_framed(question: str) -> bool:
     """Does a question about the reports ask how they put it, rather than for a value?"""
     return bool(_FRAMING.search(question))
+
+
+# Whom the reports say something was aimed at ("Who was the warning aimed at, according to the reports?",
+# "…was Russia also a target?"): a reading of intent, on which two reports can part in kind — one
+# singles a side out, the other puts every side alike.
+_AIMED = re.compile(r"\b(?:aimed|directed|targeted|meant|intended)\s+(?:at|against|for)\b|\ba\s+target\b",
+                    re.IGNORECASE)
+# Every side alike: "if either side continues to obstruct…", "both parties", "one of the two sides".
+_EVERY_SIDE = re.compile(r"\b(?:either|both|each|all)\s+(?:of\s+the\s+)?(?:two\s+)?(?:sides?|parties|party)\b"
+                         r"|\bone of the two (?:sides|parties)\b", re.IGNORECASE)
+# One side singled out: "against the Kiev regime rather than Moscow", "mostly aimed at the Ukrainians".
+_ONE_SIDE = re.compile(r"\b(?:rather than|instead of)\b|\b(?:mostly|mainly|chiefly|primarily|largely|only|solely)\s+"
+                       r"(?:aimed|directed|targeted)\b", re.IGNORECASE)
+
+
+def asks_whom_aimed(question: str) -> bool:
+    """Does a question about the reports ask whom they say something was aimed at?"""
+    return bool(_AIMED.search(question))
+
+
+def puts_every_side_alike(text: str) -> bool:
+    return bool(_EVERY_SIDE.search(text))
+
+
+def singles_one_side_out(text: str) -> bool:
+    return bool(_ONE_SIDE.search(text)) and not puts_every_side_alike(text)
 
 
 def leading_articles(passages: list[NodeWithScore], limit: int = 2) -> list[str]:
