@@ -722,6 +722,11 @@ def test_reports_parting_on_whom_a_threat_was_aimed_at_are_flagged_with_both_sen
     answer = _ask(question, hits, "NOT FOUND\nNOT FOUND", compare=True)  # no checked answer: the sentences part too
     assert answer.status == "conflict" and "rather than" in answer.citations[0].quote, answer.answer
     assert "either side" in answer.citations[1].quote, answer.answer
+    question = "What was the minister's ultimatum aimed at, according to the reports?"  # any answer, not a name
+    answer = _ask(question, hits, "NOT FOUND\n[if either side] either side", compare=True)  # checked: every side
+    assert answer.status == "conflict", answer.answer
+    assert {"rather than", "either side"} <= {m for c in answer.citations for m in ("rather than", "either side") if m in c.quote}
+    assert "either side [" in answer.answer, answer.answer  # the checked answer, beside the other's sentence
 
 
 def test_every_side_named_is_no_disagreement_when_the_reports_agree_or_a_value_is_asked():

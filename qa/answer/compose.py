@@ -246,9 +246,11 @@ def _compared(evidence: Evidence, checked: list[Verified], min_relevance: float)
         said = evidence.text_at(own.passage, own.start, own.end) if own else ""
         if leaves_open(said, evidence.question) or (own and asks_how_framed(evidence.question)):
             return _differing(_side_by_side(evidence, in_order(own)))
-        alike = _sentence_where(evidence, other, puts_every_side_alike) if asks_whom_aimed(evidence.question) else None
-        if alike and not puts_every_side_alike(f"{answer.answer} {evidence.text_at(answer.passage, answer.start, answer.end)}"):
-            return _differing(_side_by_side(evidence, in_order(alike)))  # the one names a side, the other every side
+        if asks_whom_aimed(evidence.question):  # the one names a side and the other puts every side alike, or the reverse
+            alike = puts_every_side_alike(f"{answer.answer} {evidence.text_at(answer.passage, answer.start, answer.end)}")
+            parted = _sentence_where(evidence, other, singles_one_side_out if alike else puts_every_side_alike)
+            if parted:
+                return _differing(_side_by_side(evidence, in_order(parted)))
         return _side_by_side(evidence, in_order(own)) if own else None
     if asks_whom_aimed(evidence.question) and (parted := _one_side_and_every_side(evidence, articles)):
         return _differing(_side_by_side(evidence, parted))
