@@ -706,39 +706,58 @@ def test_only_a_question_about_how_the_reports_put_it_is_flagged_on_wording():
     assert answer.status != "conflict", answer.answer  # the other report's wording is no other value
 
 
+ALIKE = ("The minister warned that talks would end if either side continued to block a settlement. "
+         "The minister's ultimatum came after a week of strikes at Network Rail.")
+
+
+def _quotes(answer) -> str:
+    return " | ".join(c.quote for c in answer.citations)
+
+
 def test_reports_parting_on_whom_a_threat_was_aimed_at_are_flagged_with_both_sentences():
-    """One report singles a side out, the other puts every side alike: the reports differ, and the
-    sentence shown for the second is its 'every side' one, not merely its best-matching one."""
-    question = "Whom was the minister's ultimatum aimed at, according to the reports?"
-    singled = "Union leaders said the minister's ultimatum was mostly aimed at the rail unions."
-    alike = ("The minister warned that talks would end if either side continued to block a settlement. "
-             "The minister's ultimatum came after a week of strikes.")
-    hits = _hits(singled, alike, doc_ids=["a", "b"])
-    answer = _ask(question, hits, "[Union leaders said] rail unions\nNOT FOUND", compare=True)
-    assert answer.status == "conflict", answer.answer
-    assert "either side" in answer.citations[1].quote and "rail unions" in answer.answer, answer.answer
-    hits = _hits("The ultimatum was aimed at the rail unions rather than the train operators, union leaders said.",
-                 alike, doc_ids=["a", "b"])
+    """One report names or singles out a side, the other puts every side alike: the reports differ,
+    and the second is shown by its 'every side' sentence, not merely its best-matching one."""
+    question = "Whom was the minister's ultimatum aimed at?"  # as comparison mode asks it ("…, according to the reports?")
+    hits = _hits("Union leaders said the minister's ultimatum was mostly aimed at Mick Lynch.", ALIKE, doc_ids=["a", "b"])
+    answer = _ask(question, hits, "[Union leaders said] Mick Lynch\nNOT FOUND", compare=True)
+    assert answer.status == "conflict" and not answer.dropped, (answer.answer, answer.dropped)
+    assert "Mick Lynch [" in answer.answer and "either side" in _quotes(answer), answer.answer
+    hits = _hits("The ultimatum was aimed at the rail unions rather than Network Rail, union leaders said.", ALIKE,
+                 doc_ids=["a", "b"])
     answer = _ask(question, hits, "NOT FOUND\nNOT FOUND", compare=True)  # no checked answer: the sentences part too
-    assert answer.status == "conflict" and "rather than" in answer.citations[0].quote, answer.answer
-    assert "either side" in answer.citations[1].quote, answer.answer
-    question = "What was the minister's ultimatum aimed at, according to the reports?"  # any answer, not a name
-    answer = _ask(question, hits, "NOT FOUND\n[if either side] either side", compare=True)  # checked: every side
     assert answer.status == "conflict", answer.answer
-    assert {"rather than", "either side"} <= {m for c in answer.citations for m in ("rather than", "either side") if m in c.quote}
-    assert "either side [" in answer.answer, answer.answer  # the checked answer, beside the other's sentence
+    assert "rather than" in _quotes(answer) and "either side" in _quotes(answer), answer.answer
+    question = "Which party was the minister's ultimatum aimed at?"  # any answer, not a name
+    answer = _ask(question, hits, "NOT FOUND\n[if either side] either side", compare=True)  # checked: every side
+    assert answer.status == "conflict" and "either side [" in answer.answer, answer.answer
+    assert "rather than" in _quotes(answer), answer.answer
 
 
-def test_every_side_named_is_no_disagreement_when_the_reports_agree_or_a_value_is_asked():
-    alike = "The minister warned that talks would end if either side continued to block a settlement."
-    question = "Whom was the minister's ultimatum aimed at, according to the reports?"
-    hits = _hits("The minister's ultimatum was aimed at both sides in the dispute, officials said.", alike, doc_ids=["a", "b"])
-    answer = _ask(question, hits, "[officials said] both sides in the dispute\nNOT FOUND", compare=True)
-    assert answer.status != "conflict", answer.answer  # both reports put every side alike
-    question = "Which minister issued the ultimatum, according to the reports?"  # a value, not whom it was aimed at
-    hits = _hits("Transport minister Ana Ruiz issued the ultimatum, mostly aimed at the rail unions.", alike, doc_ids=["a", "b"])
-    answer = _ask(question, hits, "[Transport minister] Ana Ruiz\nNOT FOUND", compare=True)
-    assert answer.status != "conflict", answer.answer
+def test_no_disagreement_on_whom_unless_one_report_names_a_side_and_the_other_only_every_side():
+    question = "Which party was the minister's ultimatum aimed at?"
+    hits = _hits("Officials at Network Rail said the minister's ultimatum was aimed at both sides in the dispute.", ALIKE,
+                 doc_ids=["a", "b"])
+    answer = _ask(question, hits, "[Officials at Network Rail] both sides in the dispute\nNOT FOUND", compare=True)
+    assert answer.status == "answered" and not answer.dropped, answer.answer  # both put every side alike
+    both_ways = "The ultimatum was aimed at the rail unions rather than Network Rail. " + ALIKE
+    answer = _ask(question, _hits(both_ways, both_ways.replace("The ultimatum", "The minister's ultimatum"),
+                                  doc_ids=["a", "b"]), "NOT FOUND\nNOT FOUND", compare=True)
+    assert answer.status != "conflict", answer.answer  # each report says both: no side taken against the other
+    singled = "The ultimatum was aimed at the rail unions rather than Network Rail, union leaders said."
+    for other in ("Both sides rejected the minister's ultimatum at Network Rail on Friday.",  # a subject, not a target
+                  "Pickets stood on both sides of the tracks as the minister's ultimatum expired at Network Rail."):
+        answer = _ask(question, _hits(singled, other, doc_ids=["a", "b"]), "NOT FOUND\nNOT FOUND", compare=True)
+        assert answer.status != "conflict", (other, answer.answer)
+    hits = _hits("Union leaders said the minister's ultimatum was aimed at Mick Lynch and Ana Ruiz.", ALIKE, doc_ids=["a", "b"])
+    answer = _ask("Whom was the minister's ultimatum aimed at?", hits, "[Union leaders said] Mick Lynch and Ana Ruiz\nNOT FOUND",
+                  compare=True)
+    assert answer.status != "conflict", answer.answer  # an answer naming two sides is no one side
+    for question in ("What were the minister's talks aimed at?",  # a purpose, compared as any answer
+                     "Which minister issued the ultimatum?"):  # a value
+        hits = _hits("The minister's talks, led by Ana Ruiz, were mostly aimed at a ceasefire rather than Network Rail's plan.",
+                     ALIKE, doc_ids=["a", "b"])
+        answer = _ask(question, hits, "NOT FOUND\nNOT FOUND", compare=True)
+        assert answer.status != "conflict", (question, answer.answer)
 
 
 def test_a_word_ending_in_double_s_keeps_it_when_stemmed():

@@ -78,4 +78,4 @@ def test_reports_singling_out_a_side_and_putting_every_side_alike_differ(tmp_pat
     assert answer.status == "conflict", (answer.answer, answer.raw_output, answer.dropped)
     quotes = {c.source: c.quote for c in answer.citations}
     assert "either side" in quotes["Evening Gazette"], quotes
-    assert "unions" in quotes["Harbour Courier"], quotes
+    assert "rather than" in quotes["Harbour Courier"], quotes

@@ -10,11 +10,13 @@ the shape of the answer (`Shape`); one function, `_answer`, builds what is retur
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Callable
 
 from llama_index.core.schema import NodeWithScore
 
 from qa.answer.agree import agree
-from qa.answer.crosscheck import asks_how_framed, asks_whom_aimed, puts_every_side_alike, singles_one_side_out
+from qa.answer.crosscheck import (asks_how_framed, asks_whom_aimed, names_one_side, puts_every_side_alike,
+                                  singles_one_side_out, without_aim)
 from qa.answer.dates import resolve, year_of
 from qa.answer.evidence import Evidence
 from qa.answer.kinds import evident_in, kind_of, whole_date
@@ -209,19 +211,18 @@ def _may_change(evidence: Evidence) -> bool:
 def _compared(evidence: Evidence, checked: list[Verified], min_relevance: float) -> Shape | None:
     """A comparison question: both articles' checked answers compared as values. When only one
     article's answer is checked, the other article is read for it (`rivals.py`); if it neither
-    states that value nor another in its place, its own best sentence is shown beside the answer —
-    flagged as differing when it names both alternatives of an either-or question ("if Moscow or
-    Kyiv…" beside "Kyiv": its answer is both). For a question of whom the reports say something
-    was aimed at (`asks_whom_aimed`), a report that puts every side alike ("…if either side
-    continues to obstruct…") differs from one naming a side, or singling one out ("…rather than
-    Moscow"), and that sentence is the one shown. With no checked answer, each article's own best
-    sentence, side by side. Sentences are flagged as differing only when the question asks how the
-    reports put it ("How do the reports describe…?", `asks_how_framed`): then the one's words
-    missing from the other, or neither stating what the other does (`supports`, the rule a claim is
-    checked by), is the difference. Any other question asks for a value and is flagged only on
-    checked values: on seed-style questions written apart from the gold set, a checked answer
-    beside the other report's sentence was a false "differ" in 6 of 8 flags ("Washington" beside a
-    sentence saying it in other words)."""
+    states that value nor another in its place, its own best sentence is shown beside the answer.
+    With no checked answer, each article's own best sentence, side by side. Sentences are flagged
+    as differing only when (1) the question asks how the reports put it ("How do the reports
+    describe…?", `asks_how_framed`): then a report's own sentence beside the other's answer, or
+    neither sentence stating what the other does (`supports`, the rule a claim is checked by), is
+    the difference; (2) the other report names both alternatives of an either-or question ("if
+    Moscow or Kyiv…" beside "Kyiv": its answer is both); (3) the question asks whom the reports say
+    something was aimed at and one names or singles out a side while the other puts every side
+    alike (`_parted_on_whom`; those sentences are shown). Any other question asks for a value and
+    is flagged only on checked values: on seed-style questions written apart from the gold set, a
+    checked answer beside the other report's sentence was a false "differ" in 6 of 8 flags
+    ("Washington" beside a sentence saying it in other words)."""
     articles = evidence.articles()[:2]
     if len(articles) < 2:
         return None
@@ -239,20 +240,17 @@ def _compared(evidence: Evidence, checked: list[Verified], min_relevance: float)
         if also:
             reading.supporters.append(also)
             return _answered(evidence, [answer], reading)
-        def in_order(view: Verified) -> list[Verified]:
-            return [answer, view] if articles[0] == doc else [view, answer]
-
         own = _own_words(evidence, other, min_relevance, beside_an_answer=True)
-        said = evidence.text_at(own.passage, own.start, own.end) if own else ""
-        if leaves_open(said, evidence.question) or (own and asks_how_framed(evidence.question)):
-            return _differing(_side_by_side(evidence, in_order(own)))
-        if asks_whom_aimed(evidence.question):  # the one names a side and the other puts every side alike, or the reverse
-            alike = puts_every_side_alike(f"{answer.answer} {evidence.text_at(answer.passage, answer.start, answer.end)}")
-            parted = _sentence_where(evidence, other, singles_one_side_out if alike else puts_every_side_alike)
-            if parted:
-                return _differing(_side_by_side(evidence, in_order(parted)))
-        return _side_by_side(evidence, in_order(own)) if own else None
-    if asks_whom_aimed(evidence.question) and (parted := _one_side_and_every_side(evidence, articles)):
+        if own is None:
+            return None
+        pair = [answer, own] if articles[0] == doc else [own, answer]
+        said = evidence.text_at(own.passage, own.start, own.end)
+        if asks_how_framed(evidence.question) or leaves_open(said, evidence.question):
+            return _differing(_side_by_side(evidence, pair))
+        parted = _parted_on_whom(evidence, articles, answer)
+        return _differing(_side_by_side(evidence, parted)) if parted else _side_by_side(evidence, pair)
+    parted = _parted_on_whom(evidence, articles)
+    if parted:
         return _differing(_side_by_side(evidence, parted))
     views = [_own_words(evidence, doc, min_relevance, beside_an_answer=False) for doc in articles]
     if not all(views):
@@ -266,28 +264,39 @@ def _compared(evidence: Evidence, checked: list[Verified], min_relevance: float)
     return shape
 
 
-def _one_side_and_every_side(evidence: Evidence, articles: list[str]) -> list[Verified] | None:
-    """For a question of whom something was aimed at, with no checked answer: one report's sentence
-    singling a side out ("…against the Kiev regime rather than Moscow") and the other's putting
-    every side alike ("…if either side continues to obstruct…"), in article order; else None."""
-    for singled, alike in ((0, 1), (1, 0)):
-        one = _sentence_where(evidence, articles[singled], singles_one_side_out)
-        every = _sentence_where(evidence, articles[alike], puts_every_side_alike)
-        if one and every:
-            return [one, every] if singled == 0 else [every, one]
-    return None
+def _parted_on_whom(evidence: Evidence, articles: list[str], answer: Verified | None = None) -> list[Verified] | None:
+    """For a question of whom the reports say something was aimed at (`asks_whom_aimed`): one report
+    naming a side (its checked `answer`, "the Ukrainians") or singling one out ("…against the Kiev
+    regime rather than Moscow") while the other puts every side alike ("…if either side continues to
+    obstruct…") — each report one way only — gives the two, in article order, to be shown as
+    differing; else None. Two reports each read for their own words could not be told apart on the
+    seed probes (a false "differ" in 6 of 8), so only this plain opposition is flagged."""
+    if not asks_whom_aimed(evidence.question):
+        return None
+    stances = []
+    for doc in articles:
+        every = _sentence_where(evidence, doc, puts_every_side_alike)
+        one = _sentence_where(evidence, doc, singles_one_side_out)
+        if answer is not None and evidence.doc_of(answer.passage) == doc:
+            one = answer if names_one_side(answer.answer) else None
+            every = answer if puts_every_side_alike(f"at {answer.answer}") else every  # the answer fills "aimed at …"
+        stances.append(("one", one) if one and not every else ("every", every) if every and not one else (None, None))
+    if {stance for stance, _ in stances} != {"one", "every"}:
+        return None
+    return [view for _, view in stances]
 
 
-def _sentence_where(evidence: Evidence, doc_id: str, holds) -> Verified | None:
-    """The sentence of an article (of its passages read) that `holds`, meets every pin and shares
-    the most of the question's words — at least one: how a report puts the question's matter."""
-    best, best_share = None, 0.0
+def _sentence_where(evidence: Evidence, doc_id: str, holds: Callable[[str], bool]) -> Verified | None:
+    """The sentence of an article (of its passages read, the lead too though the model was not shown
+    it) that `holds`, meets every pin and shares the most of the question's words besides "aimed" or
+    "target" — at least one: how that report puts the question's matter."""
+    topic, best, best_share = without_aim(evidence.question), None, 0.0
     for p, hit in enumerate(evidence.passages):
         if evidence.doc_of(p) != doc_id:
             continue
         text = hit.node.get_content()
         for start, end in sentence_spans(text):
-            share = relevance(evidence.question, text[start:end])
+            share = relevance(topic, text[start:end])
             if share > best_share and holds(text[start:end]) and evidence.check(p, text[start:end]).met:
                 best, best_share = Verified("", p, start, end), share
     return best

@@ -77,28 +77,47 @@ def asks_how_framed(question: str) -> bool:
 
 # Whom the reports say something was aimed at ("Who was the warning aimed at, according to the reports?",
 # "…was Russia also a target?"): a reading of intent, on which two reports can part in kind — one
-# singles a side out, the other puts every side alike.
+# singles a side out, the other puts every side alike. Not what it was for ("What were the talks
+# aimed at?": a purpose, compared as any other answer).
 _AIMED = re.compile(r"\b(?:aimed|directed|targeted|meant|intended)\s+(?:at|against|for)\b|\ba\s+target\b",
                     re.IGNORECASE)
-# Every side alike: "if either side continues to obstruct…", "both parties", "one of the two sides".
-_EVERY_SIDE = re.compile(r"\b(?:either|both|each|all)\s+(?:of\s+the\s+)?(?:two\s+)?(?:sides?|parties|party)\b"
-                         r"|\bone of the two (?:sides|parties)\b", re.IGNORECASE)
-# One side singled out: "against the Kiev regime rather than Moscow", "mostly aimed at the Ukrainians".
-_ONE_SIDE = re.compile(r"\b(?:rather than|instead of)\b|\b(?:mostly|mainly|chiefly|primarily|largely|only|solely)\s+"
-                       r"(?:aimed|directed|targeted)\b", re.IGNORECASE)
+# Every side alike, as a target or a condition: "…if either side continues to obstruct…", "aimed at both
+# parties", "one of the two sides". Not a place ("both sides of the border") nor a subject ("Both sides
+# rejected it", "leaders of all parties"): the words before say what the sides are to the sentence.
+_EVERY_SIDE = re.compile(r"\b(?:at|against|to|if|warned|warning|on|for)\s+(?:either|both|each|all)\s+(?:of\s+the\s+)?"
+                         r"(?:two\s+)?(?:sides?|parties|party)\b(?!\s+of\b)|\bone of the two (?:sides|parties)\b", re.IGNORECASE)
+# One side singled out: "against the Kiev regime rather than Moscow", "…rather than the train operators" (a side
+# set aside), "mostly aimed at the Ukrainians" — not "not mainly aimed at…", nor "rather than negotiate" (no side).
+_ONE_SIDE = re.compile(r"\b(?:rather than|instead of)\s+(?:at\s+|against\s+)?(?:the\s+\w|[A-Z])"
+                       r"|(?<!\bnot )\b(?:mostly|mainly|chiefly|primarily|largely)\s+(?:aimed|directed|targeted)\b")
+# An answer naming more than one side ("Orban and Fico", "both sides") names no one side.
+_SEVERAL = re.compile(r"\band\b|,|\bor\b|\bboth\b|\beither\b|\ball\b", re.IGNORECASE)
 
 
 def asks_whom_aimed(question: str) -> bool:
     """Does a question about the reports ask whom they say something was aimed at?"""
-    return bool(_AIMED.search(question))
+    return bool(_AIMED.search(question)) and not re.match(r"\s*what\b", question, re.IGNORECASE)
+
+
+def without_aim(question: str) -> str:
+    """The question without its words of aiming ("aimed at", "a target"): what a report's sentence on
+    the matter must share with it ("…if either side continues to obstruct…" says whom, not "aimed")."""
+    return _AIMED.sub(" ", question)
 
 
 def puts_every_side_alike(text: str) -> bool:
+    """Does the text aim at (or warn) every side alike: "if either side continues to obstruct…"?"""
     return bool(_EVERY_SIDE.search(text))
 
 
 def singles_one_side_out(text: str) -> bool:
+    """Does the text single one side out ("…rather than Moscow"), and not also put every side alike?"""
     return bool(_ONE_SIDE.search(text)) and not puts_every_side_alike(text)
+
+
+def names_one_side(answer: str) -> bool:
+    """Is a checked answer one side ("the Ukrainians"), not several or every side ("Orban and Fico")?"""
+    return not _SEVERAL.search(answer)
 
 
 def leading_articles(passages: list[NodeWithScore], limit: int = 2) -> list[str]:
