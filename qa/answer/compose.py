@@ -21,7 +21,7 @@ from qa.answer.dates import resolve, year_of
 from qa.answer.evidence import Evidence
 from qa.answer.kinds import evident_in, kind_of, whole_date
 from qa.answer.rivals import Reading, read_others
-from qa.answer.text import content_terms, relevance, sentence_spans
+from qa.answer.text import content_terms, relevance
 from qa.answer.verify import WITHHELD, Rejected, Verified, leaves_open, parse, supports, verify
 
 NOT_FOUND = "Not found in the articles."
@@ -276,10 +276,11 @@ def _parted_on_whom(evidence: Evidence, articles: list[str], answer: Verified | 
     stances = []
     for doc in articles:
         every = _sentence_where(evidence, doc, puts_every_side_alike)
-        one = _sentence_where(evidence, doc, singles_one_side_out)
-        if answer is not None and evidence.doc_of(answer.passage) == doc:
+        if answer is not None and evidence.doc_of(answer.passage) == doc:  # the answer fills "aimed at …"
             one = answer if names_one_side(answer.answer) else None
-            every = answer if puts_every_side_alike(f"at {answer.answer}") else every  # the answer fills "aimed at …"
+            every = answer if puts_every_side_alike(f"at {answer.answer}") else every
+        else:
+            one = _sentence_where(evidence, doc, singles_one_side_out)
         stances.append(("one", one) if one and not every else ("every", every) if every and not one else (None, None))
     if {stance for stance, _ in stances} != {"one", "every"}:
         return None
@@ -291,14 +292,10 @@ def _sentence_where(evidence: Evidence, doc_id: str, holds: Callable[[str], bool
     it) that `holds`, meets every pin and shares the most of the question's words besides "aimed" or
     "target" — at least one: how that report puts the question's matter."""
     topic, best, best_share = without_aim(evidence.question), None, 0.0
-    for p, hit in enumerate(evidence.passages):
-        if evidence.doc_of(p) != doc_id:
-            continue
-        text = hit.node.get_content()
-        for start, end in sentence_spans(text):
-            share = relevance(topic, text[start:end])
-            if share > best_share and holds(text[start:end]) and evidence.check(p, text[start:end]).met:
-                best, best_share = Verified("", p, start, end), share
+    for p, start, end, sentence in evidence.sentences_of(doc_id):
+        share = relevance(topic, sentence)
+        if share > best_share and holds(sentence) and evidence.check(p, sentence).met:
+            best, best_share = Verified("", p, start, end), share
     return best
 
 
@@ -315,13 +312,9 @@ def _stated_in(evidence: Evidence, doc_id: str, answer: Verified) -> Verified | 
     for answers of two or more new words: one name is in too many sentences to tell."""
     if len(content_terms(answer.answer) - content_terms(evidence.question)) < 2:
         return None
-    for p, hit in enumerate(evidence.passages):
-        if evidence.doc_of(p) != doc_id:
-            continue
-        text = hit.node.get_content()
-        for start, end in sentence_spans(text):
-            if supports(answer.answer, evidence.question, text[start:end]) and evidence.check(p, text[start:end]).met:
-                return Verified(answer.answer, p, start, end)
+    for p, start, end, sentence in evidence.sentences_of(doc_id):
+        if supports(answer.answer, evidence.question, sentence) and evidence.check(p, sentence).met:
+            return Verified(answer.answer, p, start, end)
     return None
 
 

@@ -69,6 +69,15 @@ class Evidence:
             return self.passages[passage].node.get_content()
         return "\n".join(hit.node.get_content() for p, hit in enumerate(self.passages) if self.doc_of(p) == doc)
 
+    def sentences_of(self, doc_id: str):
+        """(passage, start, end, sentence) of every sentence of an article's passages read: what a
+        report says beyond the lines shown to the model."""
+        for p, hit in enumerate(self.passages):
+            if self.doc_of(p) == doc_id:
+                text = hit.node.get_content()
+                for start, end in sentence_spans(text):
+                    yield p, start, end, text[start:end]
+
     def text_at(self, passage: int, start: int, end: int) -> str:
         return self.passages[passage].node.get_content()[start:end]
 

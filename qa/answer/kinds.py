@@ -261,7 +261,7 @@ def counted(question: str, answer: str, sentence: str) -> str:
         return answer
     # never the question's own number ("How many of the 20 sectors…") nor a count of another thing
     given, counts = numbers(question), _what_is_counted(question)
-    said = [m for m in said if not (numbers(m.group(0)) and numbers(m.group(0)) <= given)
+    said = [m for m in said if not ((n := numbers(m.group(0))) and n <= given)
             and not _counts_other(counts, sentence, m.end())] or said
     asked = content_terms(question)
 
